@@ -1,0 +1,34 @@
+"""All tables, imported here so Alembic and the app see one metadata."""
+
+from storage.base import Base
+from storage.models.conversation import (
+    Action,
+    Answer,
+    ConversationSession,
+    Outcome,
+    Participant,
+    Series,
+    SessionStage,
+)
+from storage.models.data import DataSet, OutcomeRow, Story
+from storage.models.ops import DueItem, OutboxMessage, ProcessedEvent
+from storage.models.workspace import Person, Workspace
+
+__all__ = [
+    "Action",
+    "Answer",
+    "Base",
+    "ConversationSession",
+    "DataSet",
+    "DueItem",
+    "Outcome",
+    "OutboxMessage",
+    "OutcomeRow",
+    "Participant",
+    "Person",
+    "ProcessedEvent",
+    "Series",
+    "SessionStage",
+    "Story",
+    "Workspace",
+]
