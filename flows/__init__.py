@@ -1,0 +1,13 @@
+"""Conversation flows: definitions as data (YAML), their validation, and the pure engine.
+
+Nothing in this package talks to Slack or a database, so it can be tested in microseconds.
+"""
+
+from flows.errors import FlowFileError, FlowProblem, UnknownFlow
+from flows.loader import BUNDLED_DIR, FlowRegistry, check_files, load_flow, parse_flow
+from flows.model import Flow, Option, Preparation, Question, Stage, Text
+
+__all__ = [
+    "BUNDLED_DIR", "Flow", "FlowFileError", "FlowProblem", "FlowRegistry", "Option", "Preparation",
+    "Question", "Stage", "Text", "UnknownFlow", "check_files", "load_flow", "parse_flow",
+]
