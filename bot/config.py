@@ -54,13 +54,13 @@ class Settings:
 
     def require_slack(self) -> None:
         """Check the settings needed to talk to Slack at all (run/web/clock)."""
-        if not self.signing_secret and not self.socket_mode:
-            raise ConfigError("SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page.")
         if not self.oauth and not self.bot_token:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: copy the xoxb- token from OAuth & Permissions "
                 "(or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for multi-workspace installs)."
             )
+        if not self.signing_secret and not self.socket_mode:
+            raise ConfigError("SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page.")
         if self.bot_token and not self.bot_token.startswith("xox"):
             raise ConfigError("SLACK_BOT_TOKEN is malformed: it should start with 'xoxb-'.")
         if self.app_token and not self.app_token.startswith("xapp-"):

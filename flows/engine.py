@@ -305,11 +305,17 @@ def record_answer(flow: Flow, state: SessionState, participant: str, stage_id: s
 
 
 def eligible(flow: Flow, state: SessionState, stage_id: str) -> list[str]:
-    """Participants expected to answer this stage (by role), in a stable order."""
+    """Participants expected to answer this stage (by role), in a stable order.
+
+    A stage for everyone awaits everyone except coordinators: they steer the conversation and
+    may answer, but nobody waits for them (unless the stage names their role).
+    """
     stage = flow.stage(stage_id)
     if stage.kind != "questions":
         return []
-    return [p for p, role in state.participants.items() if stage.answered_by(role)]
+    if stage.roles is None:
+        return [p for p, role in state.participants.items() if role != "coordinator"]
+    return [p for p, role in state.participants.items() if role in stage.roles]
 
 
 def missing_answers(flow: Flow, state: SessionState, stage_id: str) -> set[str]:

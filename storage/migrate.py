@@ -22,6 +22,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from storage.db import _prepare_sqlite_path
+
+    _prepare_sqlite_path(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

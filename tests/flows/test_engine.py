@@ -248,3 +248,11 @@ def test_render_value(mini):
     tips = mini.stage("wachten").questions[0]
     assert fe.render_value(beleid, "nee", "en") == "No"
     assert fe.render_value(tips, "a,c", "nl") == "A, C"
+
+
+def test_coordinator_may_answer_but_is_not_awaited(mini):
+    state = started(mini)
+    assert "UCO" not in fe.missing_answers(mini, state, "herkennen")
+    state, _ = fe.record_answer(mini, state, "UCO", "herkennen", "herken", "ook een blik", NOW)
+    assert state.answers[("herkennen", "herken", "UCO")] == "ook een blik"
+    assert fe.missing_answers(mini, state, "herkennen") == {"USW1", "USW2", "UBM1", "UBM2"}
