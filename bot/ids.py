@@ -1,0 +1,42 @@
+"""Every action_id and callback_id the bot uses, in one place.
+
+Why enums: a listener and the Block Kit builder that emits its button must agree on the
+id; a typo in a scattered string literal fails silently in Slack.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    HOME_START = "home_start_session"
+    HOME_IMPORT = "home_import_data"
+    HOME_MORE = "home_show_more"
+    ANSWER_OPEN = "answer_open"
+    STAGE_ADVANCE = "stage_advance"
+    STAGE_EXTEND = "stage_extend"
+    STAGE_SKIP = "stage_skip"
+    STAGE_REOPEN = "stage_reopen"
+    SESSION_CLOSE = "session_close"
+    ACTION_ADD = "action_add"
+    ACTION_DONE = "action_done"
+    ACTION_POSTPONE = "action_postpone"
+    PREP_OPEN = "prep_open"
+    REMIND_SNOOZE = "remind_snooze"
+    REMIND_DECLINE = "remind_decline"
+    REPORT_MAKE = "report_make"
+    START_FLOW = "start_flow"
+
+
+class View(StrEnum):
+    START = "start_session"
+    ANSWER = "answer_stage"
+    ACTION = "add_action"
+    PREP = "prep_answer"
+
+
+# Inputs inside modals are plain string ids; these patterns keep them parseable.
+QUESTION_BLOCK = "q:{question_id}"
+QUESTION_RE = re.compile(r"^q:(?P<question_id>[a-z0-9_-]+)$")

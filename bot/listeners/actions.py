@@ -1,0 +1,138 @@
+"""Button clicks: answer, coordinator controls, Home tab buttons, actions."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App
+
+from bot.blocks.stage import answer_modal, parse_stage_ref
+from bot.deps import Deps
+from bot.i18n import t
+from bot.ids import Action
+from bot.services import commands as command_service
+from bot.services import home, sessions
+from bot.services.sessions import Refusal
+
+log = logging.getLogger(__name__)
+
+CONTROL_ACTIONS = {
+    Action.STAGE_ADVANCE: "advance",
+    Action.STAGE_EXTEND: "extend",
+    Action.STAGE_SKIP: "skip",
+    Action.STAGE_REOPEN: "reopen",
+    Action.SESSION_CLOSE: "close",
+}
+
+
+def _who(body: dict) -> tuple[str, str]:
+    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    return team, (body.get("user") or {}).get("id", "")
+
+
+def _value(body: dict) -> str:
+    acts = body.get("actions") or [{}]
+    value = acts[0].get("value") if isinstance(acts[0], dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _tell(respond, body: dict, deps: Deps, client, text: str) -> None:
+    """A private reply to the clicker: through response_url when there is one, else a DM."""
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    team, user = _who(body)
+    try:
+        client.chat_postMessage(channel=user, text=text)
+    except Exception:
+        log.info("could not tell a user about a refusal")
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(Action.ANSWER_OPEN)
+    def open_answer(ack: Ack, body: dict, client, respond) -> None:
+        ack()
+        team, user = _who(body)
+        ref = parse_stage_ref(_value(body))
+        lang = command_service.user_language(deps, team, user)
+        if ref is None:
+            _tell(respond, body, deps, client, t(lang, "errors.stale"))
+            return
+        try:
+            loaded, own = sessions.answer_form(deps, team, user, *ref)
+        except Refusal as refusal:
+            _tell(respond, body, deps, client, refusal.message)
+            return
+        from storage.models import Outcome
+
+        with deps.db.reader() as s:
+            outcome = s.get(Outcome, loaded.session.outcome_id)
+            outcome_name = outcome.name if outcome else ""
+        view = answer_modal(lang, session_id=ref[0], stage=loaded.flow.stage(ref[1]), outcome=outcome_name,
+                            theme=loaded.state.theme, current=own)
+        client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+
+    def _control(ack: Ack, body: dict, client, respond) -> None:
+        ack()
+        team, user = _who(body)
+        action_id = (body.get("actions") or [{}])[0].get("action_id")
+        ref = parse_stage_ref(_value(body))
+        lang = command_service.user_language(deps, team, user)
+        if ref is None or action_id not in CONTROL_ACTIONS:
+            _tell(respond, body, deps, client, t(lang, "errors.stale"))
+            return
+        try:
+            note = sessions.control(deps, team, user, ref[0], ref[1], CONTROL_ACTIONS[action_id])
+        except Refusal as refusal:
+            _tell(respond, body, deps, client, refusal.message)
+            return
+        if note:
+            _tell(respond, body, deps, client, note)
+
+    for action_id in CONTROL_ACTIONS:
+        app.action(action_id)(_control)
+
+    @app.action(Action.HOME_START)
+    def home_start(ack: Ack, body: dict, client, respond) -> None:
+        ack()
+        team, user = _who(body)
+        refusal = command_service.open_start_modal(deps, client, team, user, body.get("trigger_id", ""))
+        if refusal:
+            _tell(respond, body, deps, client, refusal)
+
+    @app.action(Action.HOME_MORE)
+    def home_more(ack: Ack, body: dict) -> None:
+        ack()
+        team, user = _who(body)
+        value = _value(body)
+        home.publish_home(deps, team, user, page=int(value) if value.isdigit() else 20)
+
+    @app.action(Action.ACTION_ADD)
+    def action_add(ack: Ack, body: dict, client, respond) -> None:
+        ack()
+        from bot.services import actions as action_service
+
+        team, user = _who(body)
+        ref = parse_stage_ref(_value(body))
+        lang = command_service.user_language(deps, team, user)
+        if ref is None:
+            _tell(respond, body, deps, client, t(lang, "errors.stale"))
+            return
+        try:
+            view = action_service.action_modal_for(deps, team, user, ref[0], ref[1])
+        except Refusal as refusal:
+            _tell(respond, body, deps, client, refusal.message)
+            return
+        client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+
+    @app.action(Action.ACTION_DONE)
+    def action_done(ack: Ack, body: dict, client, respond) -> None:
+        ack()
+        from bot.services import actions as action_service
+
+        team, user = _who(body)
+        value = _value(body)
+        try:
+            action_service.mark_done(deps, team, user, int(value) if value.isdigit() else -1)
+        except Refusal as refusal:
+            _tell(respond, body, deps, client, refusal.message)

@@ -1,0 +1,118 @@
+"""Modal submissions: start a session, answers, actions.
+
+Answers are committed *before* `ack()`: Slack's "saved" only follows what is stored.
+If storing fails the person sees the error inside the modal, never silence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_bolt import Ack, App
+
+from bot.blocks.stage import answer_values
+from bot.blocks.start_modal import parse_start
+from bot.deps import Deps
+from bot.i18n import t
+from bot.ids import View
+from bot.services import commands as command_service
+from bot.services import sessions
+from bot.services.sessions import Refusal
+
+log = logging.getLogger(__name__)
+
+
+def _who(body: dict) -> tuple[str, str]:
+    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    return team, (body.get("user") or {}).get("id", "")
+
+
+def _metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _first_block(view: dict) -> str:
+    for block in view.get("blocks") or []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return block["block_id"]
+    return "flow"
+
+
+def _refuse_in_modal(ack: Ack, view: dict, message: str) -> None:
+    ack(response_action="errors", errors={_first_block(view): message[:150]})
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(View.START)
+    def on_start(ack: Ack, body: dict, view: dict) -> None:
+        team, user = _who(body)
+        lang = command_service.user_language(deps, team, user)
+        try:
+            request = parse_start((view.get("state") or {}).get("values") or {})
+        except (ValueError, TypeError, KeyError):
+            _refuse_in_modal(ack, view, t(lang, "errors.bad_date"))
+            return
+        try:
+            result = sessions.start_session(deps, team, user, request, request_key=f"start:{view.get('id', '')}")
+        except Refusal as refusal:
+            _refuse_in_modal(ack, view, refusal.message)
+            return
+        except Exception:
+            log.exception("starting a session failed")
+            _refuse_in_modal(ack, view, t(lang, "errors.generic"))
+            return
+        if result.errors:
+            ack(response_action="errors", errors=result.errors)
+        else:
+            ack()
+
+    @app.view(View.ANSWER)
+    def on_answer(ack: Ack, body: dict, view: dict) -> None:
+        team, user = _who(body)
+        lang = command_service.user_language(deps, team, user)
+        meta = _metadata(view)
+        session_id, stage_id = meta.get("session"), meta.get("stage")
+        if not isinstance(session_id, int) or not isinstance(stage_id, str):
+            _refuse_in_modal(ack, view, t(lang, "errors.stale"))
+            return
+        values = answer_values((view.get("state") or {}).get("values") or {})
+        try:
+            result = sessions.submit_answers(deps, team, user, session_id, stage_id, values)
+        except Refusal as refusal:
+            _refuse_in_modal(ack, view, refusal.message)
+            return
+        except Exception:
+            log.exception("saving an answer failed")
+            _refuse_in_modal(ack, view, t(lang, "errors.save_failed"))
+            return
+        if result.errors:
+            ack(response_action="errors", errors=result.errors)
+        else:
+            ack()
+
+    @app.view(View.ACTION)
+    def on_action(ack: Ack, body: dict, view: dict) -> None:
+        from bot.services import actions as action_service
+
+        team, user = _who(body)
+        lang = command_service.user_language(deps, team, user)
+        try:
+            errors = action_service.submit_action(deps, team, user, _metadata(view),
+                                                  (view.get("state") or {}).get("values") or {},
+                                                  request_key=f"action:{view.get('id', '')}")
+        except Refusal as refusal:
+            _refuse_in_modal(ack, view, refusal.message)
+            return
+        except Exception:
+            log.exception("saving an action failed")
+            _refuse_in_modal(ack, view, t(lang, "errors.save_failed"))
+            return
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()

@@ -1,0 +1,49 @@
+"""APScheduler 3.11 set-up: jobs trigger processing; our own tables say what is due.
+
+Choices made on purpose (see docs/ in slack-platform notes):
+- One job store in our database (SQLAlchemyJobStore), fixed job ids with
+  `replace_existing=True`, so a restart never adds copies.
+- `coalesce=True` and `misfire_grace_time=None`: after downtime an overdue trigger runs
+  once, not zero times (the 1 s default would silently skip it) and not N times.
+- The job function is module-level and takes no objects (jobs are pickled); it reaches
+  the process's dependencies through `bot.jobs`.
+"""
+
+from __future__ import annotations
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import jobs
+from bot.deps import Deps
+
+TICK_SECONDS = 30
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+
+
+def make_scheduler(deps: Deps, *, blocking: bool) -> BackgroundScheduler:
+    cls = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = cls(
+        jobstores={"default": SQLAlchemyJobStore(engine=deps.db.engine, tablename="apscheduler_jobs")},
+        executors={"default": ThreadPoolExecutor(2)},
+        job_defaults=JOB_DEFAULTS,
+        timezone=deps.settings.tz,
+    )
+    scheduler.add_job(
+        jobs.process_due,
+        trigger=IntervalTrigger(seconds=TICK_SECONDS, timezone=deps.settings.tz),
+        id="process-due",
+        name="process due prep rounds, reminders and follow-ups",
+        replace_existing=True,
+    )
+    return scheduler
+
+
+def start_scheduler(deps: Deps, *, blocking: bool) -> BackgroundScheduler:
+    jobs.bind(deps)
+    scheduler = make_scheduler(deps, blocking=blocking)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,82 @@
+"""Builds and publishes a person's Home tab (through the outbox, like every other view)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.blocks.home import ActionItem, HomeModel, PromptItem, RunningItem, UpcomingItem, home_view
+from bot.deps import Deps
+from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
+from bot.services.session_state import load
+from bot.services.status import running_sessions
+from flows import engine as fe
+from storage.models import (
+    Action,
+    ConversationSession,
+    DataSet,
+    Outcome,
+    Participant,
+    Series,
+)
+from storage.outbox import enqueue
+
+
+def build_home(s, deps: Deps, team_id: str, user_id: str, page: int = 10) -> tuple[int, HomeModel]:
+    workspace = ensure_workspace(s, team_id, language=deps.settings.language)
+    person = ensure_person(s, deps, workspace, user_id)
+    lang = language_of(person, deps)
+    coordinator = is_coordinator(s, workspace, person)
+    model = HomeModel(lang=lang, is_coordinator=coordinator, page=page)
+    outcomes = {o.id: o.name for o in s.scalars(select(Outcome).where(Outcome.workspace_id == workspace.id))}
+
+    mine = set(running_sessions(s, workspace, person, coordinator=False))
+    for session_id in running_sessions(s, workspace, person, coordinator=coordinator):
+        loaded = load(s, deps.flows, session_id, team_id)
+        stage_id = loaded.state.current_stage_id
+        if stage_id is None:
+            continue
+        stage = loaded.flow.stage(stage_id)
+        missing = fe.missing_answers(loaded.flow, loaded.state, stage_id)
+        outcome = outcomes.get(loaded.session.outcome_id, "")
+        if session_id in mine and user_id in missing and stage.kind != "actions":
+            model.prompts.append(PromptItem(session_id, stage_id, outcome, stage.title.get(lang),
+                                            loaded.session.channel_id))
+        if coordinator:
+            expected = [u for u, r in loaded.state.participants.items() if stage.roles is None or r in stage.roles]
+            model.running.append(RunningItem(outcome, loaded.flow.title.get(lang), stage.title.get(lang),
+                                             len(expected) - len(missing & set(expected)), len(expected),
+                                             loaded.session.channel_id))
+
+    planned = s.execute(
+        select(ConversationSession, Participant)
+        .join(Participant, Participant.session_id == ConversationSession.id)
+        .where(ConversationSession.workspace_id == workspace.id, ConversationSession.status == "planned",
+               Participant.person_id == person.id)
+        .order_by(ConversationSession.scheduled_at)
+    ).all()
+    for session, _participant in planned:
+        when = session.scheduled_at.astimezone(deps.settings.tz).strftime("%d-%m-%Y %H:%M") if session.scheduled_at else ""
+        flow = deps.flows.get(session.flow_id, session.flow_version)
+        model.upcoming.append(UpcomingItem(outcomes.get(session.outcome_id, ""), when, flow.title.get(lang)))
+
+    for action in s.scalars(select(Action).where(Action.owner_person_id == person.id, Action.status == "open")
+                            .order_by(Action.due_date)):
+        model.actions.append(ActionItem(action.id, action.what, action.due_date.strftime("%d-%m-%Y")
+                                        if action.due_date else None))
+    if coordinator:
+        model.series = [f"{outcomes.get(sr.outcome_id, '')} · {sr.flow_id} · {sr.status}" for sr in s.scalars(
+            select(Series).where(Series.workspace_id == workspace.id, Series.status != "stopped"))]
+        model.datasets = [f"{outcomes.get(d.outcome_id, '')} · {d.filename or ''} · {d.imported_at:%d-%m-%Y}"
+                          for d in s.scalars(select(DataSet).where(DataSet.workspace_id == workspace.id)
+                                             .order_by(DataSet.id.desc()).limit(50))]
+    return workspace.id, model
+
+
+def publish_home(deps: Deps, team_id: str, user_id: str, page: int = 10) -> None:
+    if not team_id or not user_id:
+        return
+    with deps.db.unit_of_work() as s:
+        workspace_id, model = build_home(s, deps, team_id, user_id, page=min(max(page, 1), 40))
+        enqueue(s, method="views.publish", payload={"user_id": user_id, "view": home_view(model)},
+                channel_key=f"home:{user_id}", workspace_id=workspace_id)
+    deps.notify()
