@@ -1,12 +1,18 @@
-"""Bot scopes requested at install; manifest.yml must list exactly these (a test checks)."""
+"""Bot scopes requested at install; manifest.yml must list exactly these (a test checks).
+
+channels:history / groups:history are read-only and used for one thing: after a crash the
+outbox checks whether a message already arrived (by its metadata) before sending it again.
+"""
 
 BOT_SCOPES = [
     "app_mentions:read",
+    "channels:history",
     "channels:read",
     "chat:write",
     "commands",
     "files:read",
     "files:write",
+    "groups:history",
     "groups:read",
     "im:history",
     "im:read",

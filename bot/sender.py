@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "rate_limited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"}
 )
+OUTBOX_EVENT = "kwaliteitsgesprek_outbox"  # message metadata type carrying our outbox id
 ADVISORY_LOCK_KEY = 74_201_117  # "kwaliteitsgesprek outbox" leader lock
 MAX_BACKOFF_SECONDS = 300.0
 
@@ -109,6 +110,7 @@ class OutboxSender:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._teams: dict[int, str] = {}
+        self._recovered = False
 
     # ---- lifecycle -------------------------------------------------------------------
     def notify(self) -> None:
@@ -147,6 +149,9 @@ class OutboxSender:
         result = DrainResult()
         if not self.leader.acquire():
             return result
+        if not self._recovered:
+            self.recover()
+            self._recovered = True
         now = self.clock()
         with self.db.reader() as s:
             rows = s.execute(
@@ -213,6 +218,12 @@ class OutboxSender:
         return team
 
     def _deliver(self, row_id: int, team: str, now: datetime) -> str:
+        """Claim, send, record: three steps so a crash between them is recoverable.
+
+        The row is marked `sending` (committed) before the call and `sent` after it. A
+        process killed in between leaves a `sending` row, which `_recover` resolves by
+        looking for the message's metadata in Slack instead of blindly sending twice.
+        """
         with self.db.unit_of_work() as s:
             row = s.get(OutboxMessage, row_id)
             if row is None or row.status != "pending":
@@ -222,27 +233,88 @@ class OutboxSender:
             except Unresolved:
                 row.next_attempt_at = now + timedelta(seconds=1)
                 return "waiting"
-            meta = {k: v for k, v in payload.items() if k.startswith("_")}
-            body = {k: v for k, v in payload.items() if not k.startswith("_")}
-            client = self.tokens.client(team or None)
-            try:
-                if row.method == "files.upload_v2":
-                    response = _upload(client, body)
-                else:
-                    response = client.api_call(row.method, json=body)
-            except SlackApiError as exc:
-                return self._on_api_error(s, row, exc, team, meta, now)
-            except Exception as exc:  # network trouble: urllib errors, timeouts, resets
-                self._retry_later(row, now, f"{type(exc).__name__}")
-                return "retry"
-            row.status = "sent"
-            row.sent_at = now
+            row.status = "sending"
             row.attempts += 1
-            ts = _ts_of(response)
-            row.result_ts = ts
-            if row.on_sent and ts:
-                _apply_on_sent(s, row.on_sent, ts, response)
+            row.next_attempt_at = now
+            method = row.method
+        meta = {k: v for k, v in payload.items() if k.startswith("_")}
+        body = {k: v for k, v in payload.items() if not k.startswith("_")}
+        if method == "chat.postMessage" and "metadata" not in body:
+            body["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"outbox_id": row_id}}
+        client = self.tokens.client(team or None)
+        error: SlackApiError | None = None
+        network: str | None = None
+        response = None
+        try:
+            response = _upload(client, body) if method == "files.upload_v2" else client.api_call(method, json=body)
+        except SlackApiError as exc:
+            error = exc
+        except Exception as exc:  # network trouble: urllib errors, timeouts, resets
+            network = type(exc).__name__
+        with self.db.unit_of_work() as s:
+            row = s.get(OutboxMessage, row_id)
+            if row is None:
+                return "sent"
+            row.status = "pending"
+            if error is not None:
+                return self._on_api_error(s, row, error, team, meta, now)
+            if network is not None:
+                self._retry_later(row, now, network)
+                return "retry"
+            self._mark_sent(s, row, now, _ts_of(response), response)
             return "sent"
+
+    @staticmethod
+    def _mark_sent(s, row: OutboxMessage, now: datetime, ts: str | None, response) -> None:
+        row.status = "sent"
+        row.sent_at = now
+        row.result_ts = ts
+        row.error = None
+        if row.on_sent and ts:
+            _apply_on_sent(s, row.on_sent, ts, response)
+
+    def recover(self) -> int:
+        """Resolve rows left `sending` by a process that died mid-call; returns how many.
+
+        chat.postMessage carries our outbox id as message metadata, so Slack itself tells
+        whether the message arrived: found → sent (with its ts), not found → send again.
+        Other methods are safe to repeat (updates, views) and simply go back to pending.
+        """
+        with self.db.reader() as s:
+            rows = s.execute(select(OutboxMessage.id, OutboxMessage.workspace_id, OutboxMessage.method,
+                                    OutboxMessage.payload, OutboxMessage.next_attempt_at)
+                             .where(OutboxMessage.status == "sending")).all()
+        for row_id, workspace_id, method, payload, claimed_at in rows:
+            ts = None
+            if method == "chat.postMessage":
+                ts = self._find_sent(self._team(workspace_id), payload.get("channel", ""), row_id, claimed_at)
+            with self.db.unit_of_work() as s:
+                row = s.get(OutboxMessage, row_id)
+                if row is None or row.status != "sending":
+                    continue
+                if ts:
+                    self._mark_sent(s, row, self.clock(), ts, {"ts": ts})
+                    log.info("outbox row %s was delivered before a crash; not sending again", row_id)
+                else:
+                    row.status = "pending"
+        return len(rows)
+
+    def _find_sent(self, team: str, channel: str, row_id: int, claimed_at: datetime) -> str | None:
+        client = self.tokens.client(team or None)
+        try:
+            if channel.startswith(("U", "W")):
+                channel = client.conversations_open(users=channel)["channel"]["id"]
+            oldest = (claimed_at - timedelta(seconds=30)).timestamp()
+            history = client.conversations_history(channel=channel, oldest=f"{oldest:.6f}", limit=200,
+                                                   include_all_metadata=True)
+        except Exception as exc:  # cannot tell: sending again is the lesser evil (never lose)
+            log.info("could not check delivery of outbox row %s: %s", row_id, type(exc).__name__)
+            return None
+        for message in history.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == OUTBOX_EVENT and (meta.get("event_payload") or {}).get("outbox_id") == row_id:
+                return message.get("ts")
+        return None
 
     def _on_api_error(self, s, row: OutboxMessage, exc: SlackApiError, team: str, meta: dict, now) -> str:
         status = getattr(exc.response, "status_code", 0) or 0
@@ -250,7 +322,6 @@ class OutboxSender:
         if status == 429:
             retry_after = float(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)))
             row.next_attempt_at = now + timedelta(seconds=retry_after)
-            row.attempts += 1
             row.error = "ratelimited"
             self.pacer.penalise(team, row.method, row.channel_key, retry_after)
             return "retry"
@@ -259,7 +330,6 @@ class OutboxSender:
             return "retry"
         row.status = "failed"
         row.error = error
-        row.attempts += 1
         log.warning("outbox row %s failed permanently: %s %s", row.id, row.method, error)
         report_to = meta.get("_report_to")
         if report_to and not meta.get("_is_report"):
@@ -282,7 +352,6 @@ class OutboxSender:
 
     @staticmethod
     def _retry_later(row: OutboxMessage, now: datetime, error: str) -> None:
-        row.attempts += 1
         delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** min(row.attempts, 10)) * (0.5 + random.random())
         row.next_attempt_at = now + timedelta(seconds=delay)
         row.error = error

@@ -58,6 +58,7 @@ LIMITS: tuple[tuple[str, tuple[Limit, ...]], ...] = (
     ("conversations.open", (TIER_3,)),
     ("conversations.info", (TIER_3,)),
     ("conversations.members", (TIER_3,)),
+    ("conversations.history", (TIER_3,)),
     ("views.*", (TIER_4,)),
     ("users.info", (TIER_4,)),
     ("users.list", (TIER_2,)),

@@ -249,6 +249,22 @@ def conversations_open(req: Request) -> dict[str, Any]:
         return {"channel": {"id": "G" + digest}}
 
 
+@method("conversations.history")
+def conversations_history(req: Request) -> dict[str, Any]:
+    """Newest first, like Slack; `metadata` only with include_all_metadata (as Slack does)."""
+    channel = _resolve_channel(req)
+    oldest = float(req.params.get("oldest") or 0)
+    with_meta = str(req.params.get("include_all_metadata") or "").lower() in ("1", "true")
+    with req.state.lock:
+        found = [dict(m) for m in req.state.messages.get((req.t.id, channel), []) if float(m["ts"]) >= oldest]
+    found.reverse()
+    if not with_meta:
+        for message in found:
+            message.pop("metadata", None)
+    page, cursor = _page([_public(m) for m in found], req)
+    return {"messages": page, "has_more": bool(cursor), "response_metadata": {"next_cursor": cursor}}
+
+
 @method("conversations.info")
 def conversations_info(req: Request) -> dict[str, Any]:
     with req.state.lock:
