@@ -38,6 +38,7 @@ class Settings:
     timezone: str = "Europe/Amsterdam"
     flows_dir: str | None = None
     public_url: str | None = None
+    tick_seconds: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -123,7 +124,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         raise ConfigError(f"{missing} is not set: OAuth installs need both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
 
+    tick_raw = _clean(env, "BOT_TICK_SECONDS") or "30"
+    try:
+        tick_seconds = float(tick_raw)
+    except ValueError:
+        raise ConfigError(f"BOT_TICK_SECONDS is malformed: {tick_raw!r} is not a number of seconds.") from None
+    if not 0.1 <= tick_seconds <= 3600:
+        raise ConfigError(f"BOT_TICK_SECONDS is malformed: {tick_seconds} is outside 0.1-3600.")
+
     return Settings(
+        tick_seconds=tick_seconds,
         bot_token=_clean(env, "SLACK_BOT_TOKEN"),
         signing_secret=_clean(env, "SLACK_SIGNING_SECRET"),
         app_token=_clean(env, "SLACK_APP_TOKEN"),

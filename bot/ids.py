@@ -26,6 +26,8 @@ class Action(StrEnum):
     PREP_OPEN = "prep_open"
     REMIND_SNOOZE = "remind_snooze"
     REMIND_DECLINE = "remind_decline"
+    REMIND_ABSENT = "remind_absent"
+    ACTION_COMMENT = "action_comment"
     REPORT_MAKE = "report_make"
     START_FLOW = "start_flow"
 
@@ -35,6 +37,8 @@ class View(StrEnum):
     ANSWER = "answer_stage"
     ACTION = "add_action"
     PREP = "prep_answer"
+    ABSENT = "absent_until"
+    ACTION_COMMENT = "action_comment"
 
 
 # Inputs inside modals are plain string ids; these patterns keep them parseable.

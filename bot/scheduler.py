@@ -11,6 +11,8 @@ Choices made on purpose (see docs/ in slack-platform notes):
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -34,7 +36,8 @@ def make_scheduler(deps: Deps, *, blocking: bool) -> BackgroundScheduler:
     )
     scheduler.add_job(
         jobs.process_due,
-        trigger=IntervalTrigger(seconds=TICK_SECONDS, timezone=deps.settings.tz),
+        trigger=IntervalTrigger(seconds=deps.settings.tick_seconds or TICK_SECONDS, timezone=deps.settings.tz),
+        next_run_time=datetime.now(deps.settings.tz),  # catch up right after a restart
         id="process-due",
         name="process due prep rounds, reminders and follow-ups",
         replace_existing=True,

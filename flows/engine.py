@@ -153,7 +153,7 @@ class SessionState:
     flow_version: int
     participants: dict[str, str]  # participant id (Slack user id) -> role
     stages: dict[str, StageState]  # in flow order
-    status: str = "running"  # running | closed
+    status: str = "running"  # scheduled | running | closed
     current_stage_id: str | None = None
     answers: dict[AnswerKey, str] = field(default_factory=dict)
     visibility: str = "hidden"
@@ -212,9 +212,13 @@ def _dt(value: str | None) -> datetime | None:
 # ---- transitions --------------------------------------------------------------------------
 
 
-def start_session(flow: Flow, participants: dict[str, str], now: datetime, *, theme: str | None = None,
-                  visibility: str | None = None) -> tuple[SessionState, list[Event]]:
-    """A new session with its first stage open."""
+def plan_session(flow: Flow, participants: dict[str, str], *, theme: str | None = None,
+                 visibility: str | None = None) -> SessionState:
+    """A session that exists (participants, theme) but has not begun: every stage waits.
+
+    Why separate from opening: a scheduled conversation is planned weeks ahead, its
+    preparation round runs first, and only at the agreed time does the first stage open.
+    """
     if not participants:
         raise NoParticipants()
     for role in participants.values():
@@ -223,12 +227,27 @@ def start_session(flow: Flow, participants: dict[str, str], now: datetime, *, th
     theme = (theme or "").strip() or None
     if flow.needs_theme and not theme:
         raise NeedsTheme()
-    state = SessionState(
+    return SessionState(
         flow_id=flow.id, flow_version=flow.version, participants=dict(participants),
         stages={s.id: StageState() for s in flow.stages}, visibility=visibility or flow.visibility,
-        theme=theme, started_at=now,
+        theme=theme, status="scheduled",
     )
+
+
+def open_session(flow: Flow, state: SessionState, now: datetime) -> tuple[SessionState, list[Event]]:
+    """Begin a planned session: the first stage opens."""
+    if state.status == "closed":
+        raise SessionIsClosed()
+    if state.status != "scheduled":
+        raise StageNotOpen("already running")
+    state = replace(state, status="running", started_at=now)
     return _open(flow, state, flow.stages[0].id, now)
+
+
+def start_session(flow: Flow, participants: dict[str, str], now: datetime, *, theme: str | None = None,
+                  visibility: str | None = None) -> tuple[SessionState, list[Event]]:
+    """A new session with its first stage open (planned and opened in one step)."""
+    return open_session(flow, plan_session(flow, participants, theme=theme, visibility=visibility), now)
 
 
 def _open(flow: Flow, state: SessionState, stage_id: str, now: datetime) -> tuple[SessionState, list[Event]]:

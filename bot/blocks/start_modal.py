@@ -27,13 +27,13 @@ def _option(text: str, value: str) -> dict:
 
 
 def start_modal(lang: str, flows: list[tuple[str, str]], outcomes: list[tuple[int, str]],
-                channel_id: str | None) -> dict:
+                channel_id: str | None, flow_id: str | None = None) -> dict:
     """flows: (flow_id, title); outcomes: (id, name) of this workspace, newest first (max 100)."""
     flow_options = [_option(title, fid) for fid, title in flows][:100]
     blocks = [
         _input("flow", t(lang, "start.flow"),
                {"type": "static_select", "action_id": "value", "options": flow_options,
-                "initial_option": flow_options[0]}),
+                "initial_option": next((o for o in flow_options if o["value"] == flow_id), flow_options[0])}),
     ]
     if outcomes:
         blocks.append(_input("outcome", t(lang, "start.outcome"),
@@ -62,6 +62,11 @@ def start_modal(lang: str, flows: list[tuple[str, str]], outcomes: list[tuple[in
                 "placeholder": plain(t(lang, "start.theme_placeholder"), 150)}, optional=True),
         _input("date", t(lang, "start.date"), {"type": "datepicker", "action_id": "value"}, optional=True),
         _input("time", t(lang, "start.time"), {"type": "timepicker", "action_id": "value"}, optional=True),
+        _input("repeat", t(lang, "series.repeat"),
+               {"type": "static_select", "action_id": "value",
+                "options": [_option(t(lang, f"series.repeat_{v}"), v)
+                            for v in ("none", "maand", "kwartaal", "halfjaar", "jaar")],
+                "initial_option": _option(t(lang, "series.repeat_none"), "none")}, optional=True),
         _input("visibility", t(lang, "start.visibility"),
                {"type": "static_select", "action_id": "value",
                 "options": [_option(t(lang, f"visibility.{v}"), v) for v in ("hidden", "open", "anonymous")],
@@ -91,6 +96,7 @@ class StartRequest:
     on_date: date | None
     at_time: time | None
     visibility: str
+    repeat: str = "none"  # none | maand | kwartaal | halfjaar | jaar
 
 
 def _value(values: dict, block_id: str) -> dict:
@@ -116,4 +122,5 @@ def parse_start(values: dict) -> StartRequest:
         on_date=date.fromisoformat(raw_date) if raw_date else None,
         at_time=time.fromisoformat(raw_time) if raw_time else None,
         visibility=((_value(values, "visibility").get("selected_option") or {}).get("value") or "hidden"),
+        repeat=((_value(values, "repeat").get("selected_option") or {}).get("value") or "none"),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, events, views
+from bot.listeners import actions, commands, events, reminders, views
 
 EVENTS = events.EVENTS
 COMMANDS = commands.COMMANDS
@@ -19,3 +19,4 @@ def register_all(app: App, deps: Deps) -> None:
     events.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)
+    reminders.register(app, deps)

@@ -124,15 +124,3 @@ def register(app: App, deps: Deps) -> None:
             _tell(respond, body, deps, client, refusal.message)
             return
         client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
-
-    @app.action(Action.ACTION_DONE)
-    def action_done(ack: Ack, body: dict, client, respond) -> None:
-        ack()
-        from bot.services import actions as action_service
-
-        team, user = _who(body)
-        value = _value(body)
-        try:
-            action_service.mark_done(deps, team, user, int(value) if value.isdigit() else -1)
-        except Refusal as refusal:
-            _tell(respond, body, deps, client, refusal.message)

@@ -16,6 +16,10 @@ COMMANDS = ["/gesprek"]
 
 
 def register(app: App, deps: Deps) -> None:
+    from bot.services.series import reeks_command
+
+    service.EXTRA_SUBCOMMANDS.setdefault("reeks", reeks_command)
+    service.EXTRA_SUBCOMMANDS.setdefault("series", reeks_command)
     @app.command("/gesprek")
     def gesprek(ack: Ack, command: dict, client) -> None:
         text = (command.get("text") or "").strip()

@@ -10,7 +10,7 @@ from bot.i18n import t
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.session_state import SessionGone, load
 from bot.services.sessions import Refusal
-from storage.models import Action, Person
+from storage.models import Action
 from storage.outbox import enqueue, session_thread
 
 
@@ -65,6 +65,9 @@ def submit_action(deps: Deps, team_id: str, user_id: str, meta: dict, values: di
                         request_key=request_key)
         s.add(action)
         s.flush()
+        from bot.services.followup import plan_action_followup
+
+        plan_action_followup(s, deps, action, workspace)
         enqueue(s, method="chat.postMessage",
                 payload={"channel": loaded.session.channel_id, "thread_ts": session_thread(session_id),
                          "text": t(lang, "action.saved", what=request.what[:300]) + (
@@ -75,26 +78,3 @@ def submit_action(deps: Deps, team_id: str, user_id: str, meta: dict, values: di
                 channel_key=loaded.session.channel_id, workspace_id=workspace.id)
     deps.notify()
     return None
-
-
-def mark_done(deps: Deps, team_id: str, user_id: str, action_id: int) -> None:
-    with deps.db.unit_of_work() as s:
-        workspace = ensure_workspace(s, team_id)
-        person = ensure_person(s, deps, workspace, user_id, fetch=False)
-        lang = language_of(person, deps)
-        action = s.get(Action, action_id)
-        if action is None:
-            raise Refusal(t(lang, "errors.stale"))
-        try:
-            loaded = load(s, deps.flows, action.session_id, team_id)
-        except SessionGone:
-            raise Refusal(t(lang, "errors.stale")) from None
-        owner = s.get(Person, action.owner_person_id) if action.owner_person_id else None
-        allowed = (owner is not None and owner.slack_user_id == user_id) or is_coordinator(
-            s, workspace, person, loaded.session)
-        if not allowed:
-            raise Refusal(t(lang, "errors.not_coordinator"))
-        if action.status != "done":
-            action.status = "done"
-            action.done_at = deps.now()
-    deps.notify()

@@ -42,7 +42,7 @@ def set_language(deps: Deps, team_id: str, user_id: str, choice: str) -> str:
 
 
 def open_start_modal(deps: Deps, client, team_id: str, user_id: str, trigger_id: str,
-                     channel_id: str | None = None) -> str | None:
+                     channel_id: str | None = None, flow_id: str | None = None) -> str | None:
     """Open the start modal (coordinators only). Returns a refusal text, or None when opened."""
     with deps.db.unit_of_work() as s:
         workspace = ensure_workspace(s, team_id, language=deps.settings.language)
@@ -53,7 +53,7 @@ def open_start_modal(deps: Deps, client, team_id: str, user_id: str, trigger_id:
         outcomes = [(o.id, o.name) for o in s.scalars(
             select(Outcome).where(Outcome.workspace_id == workspace.id).order_by(Outcome.id.desc()).limit(100))]
     flows = [(flow.id, flow.title.get(lang)) for flow in deps.flows.all()]
-    view = start_modal(lang, flows, outcomes, channel_id)
+    view = start_modal(lang, flows, outcomes, channel_id, flow_id)
     try:
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
@@ -72,3 +72,8 @@ def status_text(deps: Deps, team_id: str, user_id: str, lang: str) -> str:
     if not lines:
         return t(lang, "status.none")
     return "*" + t(lang, "status.header") + "*\n" + "\n".join(lines)
+
+
+from bot.services.data import data_subcommand  # noqa: E402 - registered after EXTRA_SUBCOMMANDS exists
+
+EXTRA_SUBCOMMANDS["data"] = data_subcommand

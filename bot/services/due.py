@@ -28,8 +28,14 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def _load_handlers() -> None:
+    """Handlers register themselves on import; import them all before processing."""
+    from bot.services import followup, planning, series  # noqa: F401
+
+
 def process_due_items(deps: Deps, *, limit: int = 500) -> int:
     """Handle due rows one transaction each; on PostgreSQL rows are claimed with SKIP LOCKED."""
+    _load_handlers()
     handled = 0
     now = deps.now()
     while handled < limit:

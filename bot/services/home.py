@@ -50,7 +50,7 @@ def build_home(s, deps: Deps, team_id: str, user_id: str, page: int = 10) -> tup
     planned = s.execute(
         select(ConversationSession, Participant)
         .join(Participant, Participant.session_id == ConversationSession.id)
-        .where(ConversationSession.workspace_id == workspace.id, ConversationSession.status == "planned",
+        .where(ConversationSession.workspace_id == workspace.id, ConversationSession.status == "scheduled",
                Participant.person_id == person.id)
         .order_by(ConversationSession.scheduled_at)
     ).all()

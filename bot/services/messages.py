@@ -122,8 +122,8 @@ def post_reveal(s: Session, loaded: Loaded, stage_id: str) -> None:
         )
 
 
-def emit(s: Session, loaded: Loaded, events: list) -> None:
-    """Outbox rows for a list of engine events, in order."""
+def emit(s: Session, loaded: Loaded, events: list, deps=None) -> None:
+    """Outbox rows for a list of engine events, in order (and, with deps, stage reminders)."""
     for event in events:
         name = type(event).__name__
         if name == "StageOpened":
@@ -133,6 +133,10 @@ def emit(s: Session, loaded: Loaded, events: list) -> None:
             else:
                 post_stage(s, loaded, event.stage_id)
             _mark_posted(loaded, event.stage_id)
+            if deps is not None:
+                from bot.services.planning import schedule_stage_reminders
+
+                schedule_stage_reminders(s, deps, loaded, event.stage_id)
         elif name in ("StageClosed", "StageSkipped"):
             update_stage(s, loaded, event.stage_id)
             if name == "StageClosed" and loaded.state.visibility != "open":

@@ -20,6 +20,8 @@ from bot.deps import Deps
 from bot.i18n import t
 from bot.services import messages
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
+from bot.services.planning import plan_scheduled_session
+from bot.services.recurrence import EVERY_MONTHS
 from bot.services.session_state import Loaded, SessionGone, load, save
 from flows import engine as fe
 from storage.models import Answer, ConversationSession, Outcome, Participant
@@ -71,10 +73,16 @@ def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest,
         participants = dict(request.participants)
         participants.setdefault(user_id, "coordinator")
         now = deps.now()
+        scheduled_at = _scheduled_at(request, deps)
+        later = scheduled_at is not None and scheduled_at > now + SCHEDULE_MARGIN
         try:
-            state, events = fe.start_session(
-                flow, participants, now, theme=request.theme, visibility=request.visibility or None
-            )
+            if later:
+                state = fe.plan_session(flow, participants, theme=request.theme,
+                                        visibility=request.visibility or None)
+                events: list = []
+            else:
+                state, events = fe.start_session(flow, participants, now, theme=request.theme,
+                                                 visibility=request.visibility or None)
         except fe.TransitionError as exc:
             raise refusal_for(lang, exc) from exc
         session = ConversationSession(
@@ -87,8 +95,8 @@ def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest,
             language=workspace.language or deps.settings.language,
             visibility=state.visibility,
             status=state.status,
-            scheduled_at=_scheduled_at(request, deps),
-            started_at=now,
+            scheduled_at=scheduled_at,
+            started_at=None if later else now,
             created_by=user_id,
             request_key=request_key,
             state={},
@@ -110,13 +118,64 @@ def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest,
             people[uid] = Participant(session_id=session.id, person_id=person.id, role=role)
             s.add(people[uid])
         s.flush()
+        if request.repeat in EVERY_MONTHS:
+            session.series_id = _create_series(s, deps, workspace, session, outcome, participants,
+                                               request.repeat).id
         loaded = Loaded(session, workspace, flow, state, people, {})
         save(s, loaded, state)
-        _post_root(s, loaded, outcome.name, user_id)
-        messages.emit(s, loaded, events)
+        if later:
+            post_scheduled_root(s, deps, session, workspace)
+            plan_scheduled_session(s, deps, session, workspace)
+        else:
+            _post_root(s, loaded, outcome.name, user_id)
+            messages.emit(s, loaded, events, deps)
         session_id = session.id
     deps.notify()
     return StartResult(session_id=session_id)
+
+
+SCHEDULE_MARGIN = timedelta(minutes=15)  # "today at 14:00" chosen at 13:50 just starts now
+
+
+def _create_series(s, deps: Deps, workspace, session: ConversationSession, outcome: Outcome,
+                   participants: dict[str, str], every: str):
+    from bot.services.recurrence import rule_from_first
+    from storage.models import Series
+
+    first = (session.scheduled_at or deps.now()).astimezone(deps.settings.tz)
+    series = Series(workspace_id=workspace.id, outcome_id=outcome.id, flow_id=session.flow_id,
+                    channel_id=session.channel_id, rule=rule_from_first(first, every),
+                    timezone=deps.settings.timezone, status="active", created_by=session.created_by,
+                    participants=[{"user": u, "role": r} for u, r in participants.items()])
+    s.add(series)
+    s.flush()
+    return series
+
+
+def post_scheduled_root(s, deps: Deps, session: ConversationSession, workspace) -> None:
+    """The thread for a planned session: when, who, and that preparation will follow."""
+    from bot.blocks.kit import header, section
+    from bot.services.planning import _fmt_when, policy_of
+
+    lang = session.language
+    outcome = s.get(Outcome, session.outcome_id)
+    flow = deps.flows.get(session.flow_id, session.flow_version)
+    participants = s.scalars(select(Participant).where(Participant.session_id == session.id)).all()
+    if session.visibility == "anonymous":
+        names = str(len(participants))
+    else:
+        from storage.models import Person
+
+        names = ", ".join(f"<@{s.get(Person, p.person_id).slack_user_id}>" for p in participants)
+    prep_at = max(deps.now(), session.scheduled_at - policy_of(workspace).prep_lead)
+    text = t(lang, "prep.scheduled_root", flow=flow.title.get(lang), date=_fmt_when(deps, session.scheduled_at),
+             coordinator=session.created_by, participants=names, prep_date=_fmt_when(deps, prep_at))
+    enqueue(s, method="chat.postMessage",
+            payload={"channel": session.channel_id, "text": t(lang, "session.header", outcome=outcome.name),
+                     "blocks": [header(t(lang, "session.header", outcome=outcome.name)), section(text)],
+                     "_report_to": session.created_by, "_lang": lang},
+            channel_key=session.channel_id, workspace_id=workspace.id, on_sent=f"session_root:{session.id}",
+            dedupe_key=f"root:{session.id}")
 
 
 def _validate_start(deps: Deps, lang: str, request: StartRequest) -> dict[str, str]:
@@ -270,7 +329,8 @@ def submit_answers(deps: Deps, team_id: str, user_id: str, session_id: int, stag
         tick_state, tick_events = fe.tick(loaded.flow, state, now)
         if tick_events:
             save(s, loaded, tick_state)
-        messages.emit(s, loaded, [e for e in all_events if type(e).__name__ == "AnswerRecorded"][:1] + tick_events)
+        messages.emit(s, loaded, [e for e in all_events if type(e).__name__ == "AnswerRecorded"][:1] + tick_events,
+                      deps)
         nudge = stage.shows_data or any(q.outcome_focus for q in stage.questions)
         nudge = nudge and any(
             needs_outcome_nudge(values.get(q.id, ""), lang) for q in stage.questions if q.outcome_focus
@@ -357,10 +417,13 @@ def control(deps: Deps, team_id: str, user_id: str, session_id: int, stage_id: s
         except fe.TransitionError as exc:
             raise refusal_for(lang, exc) from exc
         save(s, loaded, state)
-        messages.emit(s, loaded, events)
+        messages.emit(s, loaded, events, deps)
         if op == "close":
+            from bot.services.series import schedule_next_cycle
+
             loaded.session.closed_at = now
             messages.post_session_summary(s, loaded, user_id)
+            schedule_next_cycle(s, deps, loaded.session)
     deps.notify()
     return None
 
@@ -375,7 +438,7 @@ def tick_session(deps: Deps, session_id: int, team_id: str) -> int:
         state, events = fe.tick(loaded.flow, loaded.state, deps.now())
         if events:
             save(s, loaded, state)
-            messages.emit(s, loaded, events)
+            messages.emit(s, loaded, events, deps)
     if events:
         deps.notify()
     return len(events)

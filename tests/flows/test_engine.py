@@ -256,3 +256,18 @@ def test_coordinator_may_answer_but_is_not_awaited(mini):
     state, _ = fe.record_answer(mini, state, "UCO", "herkennen", "herken", "ook een blik", NOW)
     assert state.answers[("herkennen", "herken", "UCO")] == "ook een blik"
     assert fe.missing_answers(mini, state, "herkennen") == {"USW1", "USW2", "UBM1", "UBM2"}
+
+
+def test_planned_session_waits_until_opened(mini):
+    planned = fe.plan_session(mini, PEOPLE)
+    assert planned.status == "scheduled" and planned.current_stage_id is None
+    assert all(st.status == "pending" for st in planned.stages.values())
+    with pytest.raises(fe.StageNotOpen):
+        fe.record_answer(mini, planned, "USW1", "herkennen", "herken", "te vroeg", NOW)
+    assert fe.tick(mini, planned, NOW) == (planned, [])
+    state, events = fe.open_session(mini, planned, NOW)
+    assert events == [fe.StageOpened("herkennen")] and state.status == "running" and state.started_at == NOW
+    with pytest.raises(fe.StageNotOpen):
+        fe.open_session(mini, state, NOW)
+    cancelled, events = fe.close_session(mini, planned, NOW)
+    assert cancelled.status == "closed" and events == [fe.SessionClosed()]
