@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write the HTML and Markdown report of a session")
     report.add_argument("session", type=int)
     report.add_argument("--output", default=".", help="folder to write into")
+    report.add_argument("--language", choices=["nl", "en"], default=None, help="default: the session's language")
     return parser
 
 
