@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--outcome", required=True, help="name of the maatschappelijk resultaat")
     imp.add_argument("--team", default=None, help="Slack team id (default: the only workspace)")
     imp.add_argument("--language", choices=["nl", "en"], default=None)
+    imp.add_argument("--stories", action="store_true", help="the file holds stories (verhalen), not figures")
     tpl = data_sub.add_parser("template", help="write the import template (CSV and XLSX)")
     tpl.add_argument("--output", default=".", help="folder to write into")
     tpl.add_argument("--language", choices=["nl", "en"], default=None)

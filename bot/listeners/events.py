@@ -31,10 +31,13 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event("message")
     def on_message(event: dict, context) -> None:
-        # Only direct messages with files matter (outcome data shared with the bot).
+        # Only direct messages with files matter (outcome data shared with the bot). Bolt has
+        # acknowledged already, so the download and import may take longer than Slack's 3 s.
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
-        if event.get("subtype") == "file_share" or event.get("files"):
+        if event.get("user") and event.get("user") == context.get("bot_user_id"):
+            return  # our own uploads (templates, charts) in the DM
+        if event.get("subtype") in (None, "file_share") and event.get("files"):
             from bot.services import uploads
 
             uploads.handle_dm_files(deps, context.get("team_id") or "", event)

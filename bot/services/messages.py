@@ -132,6 +132,8 @@ def emit(s: Session, loaded: Loaded, events: list, deps=None) -> None:
                 update_stage(s, loaded, event.stage_id)
             else:
                 post_stage(s, loaded, event.stage_id)
+                if loaded.flow.stage(event.stage_id).shows_data:
+                    _post_data(s, loaded, deps)
             _mark_posted(loaded, event.stage_id)
             if deps is not None:
                 from bot.services.planning import schedule_stage_reminders
@@ -219,3 +221,18 @@ def post_session_summary(s: Session, loaded: Loaded, closed_by: str) -> None:
         loaded.session.conclusion = "\n".join(summary.conclusion)[:4000]
     blocks = summary_blocks(lang, escape(name), summary, action_lines(s, loaded, lang), closed_by)
     _post_thread(s, loaded, t(lang, "session.summary_header", outcome=name), blocks)
+
+
+def _post_data(s: Session, loaded: Loaded, deps) -> None:
+    """The outcome's figures and chart in the thread, where the flow's data stage opens."""
+    from bot.services.data import post_data_summary
+
+    try:
+        with s.begin_nested():
+            post_data_summary(s, deps, loaded.workspace.id, loaded.session.outcome_id, loaded.session.channel_id,
+                              session_thread(loaded.session.id), loaded.session.language,
+                              dedupe_key=f"data:{loaded.session.id}", report_to=loaded.session.created_by)
+    except Exception:  # figures are a help, never a reason to lose the stage itself
+        import logging
+
+        logging.getLogger(__name__).exception("data summary for session %s failed", loaded.session.id)

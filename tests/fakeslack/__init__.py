@@ -1,14 +1,4 @@
-"""Offline test harness: a loopback fake of Slack (Web API, response_url, files, Socket Mode).
+"""The loopback Slack stand-in lives in `bot.fakeslack` (the demo uses it too); tests import it here."""
 
-Usage: `with FakeSlack() as slack: WebClient(base_url=slack.url, token=...)`. See
-server.FakeSlack for the full API and signing.SlackSender for sending signed requests
-to the bot as Slack would.
-"""
-
-from .limits import LIMITS, Limit, RateLimiter
-from .models import Call
-from .replies import Reply
-from .server import FakeSlack
-from .signing import Response, SlackSender, sign
-
-__all__ = ["LIMITS", "Call", "FakeSlack", "Limit", "RateLimiter", "Reply", "Response", "SlackSender", "sign"]
+from bot.fakeslack import *  # noqa: F403
+from bot.fakeslack import __all__  # noqa: F401

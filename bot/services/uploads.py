@@ -1,0 +1,267 @@
+"""Outcome data shared with the bot in a DM: download, import in one transaction, answer.
+
+Why a DM with the outcome's name as the message: it is what people already do with a file
+("hier zijn de cijfers van Ouderen doen mee"), it needs no form, and the data never appear in
+a channel. Only coordinators may import; the file is not even downloaded for anyone else.
+
+The same `import_file` serves `python -m bot data import`, so Slack and the command line
+validate, save and report identically: a file with any error saves nothing (not even a new
+outcome), a good one is saved together with its outcome in one unit of work.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import quote, urlparse, urlsplit, urlunsplit
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.blocks.kit import escape, section, split_text
+from bot.deps import Deps
+from bot.i18n import t
+from bot.services.data import find_outcome, outcome_names
+from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
+from storage.db import Database
+from storage.importing import ImportResult, format_problems
+from storage.importing import columns as C
+from storage.importing.reader import ReadError, read_table
+from storage.importing.save import save_outcome_file, save_story_file
+from storage.importing.stories import validate_story_file
+from storage.importing.validate import validate_outcome_file
+from storage.models import Outcome
+from storage.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_PROBLEM_LINES = 20
+DOWNLOAD_TIMEOUT = 30
+_TABLE_TYPES = {"csv", "tsv", "txt", "text", "xlsx", "xls", "spreadsheet"}
+_STORY_PREFIX = re.compile(r"^\s*(verhalen|verhaal|stories|story)\s*[:\-–]\s*", re.IGNORECASE)
+
+
+# ---- import (shared with the CLI) -------------------------------------------------------------------
+
+
+@dataclass
+class FileImport:
+    """What one file did: the importer's result and the outcome it went to (None when refused)."""
+
+    result: ImportResult
+    outcome_name: str
+    outcome_id: int | None = None
+    created: bool = False
+
+
+def clean_outcome_name(text: str) -> tuple[str, bool]:
+    """The outcome name from a message text, and whether the person said it holds stories.
+
+    Slack adds mrkdwn and mentions around what people type; '*Ouderen doen mee*' and
+    '<@UBOT> Ouderen doen mee' both mean the outcome 'Ouderen doen mee'.
+    """
+    text = re.sub(r"<[@#!][^>]*>", " ", text or "")
+    stories = bool(_STORY_PREFIX.match(text))
+    text = _STORY_PREFIX.sub("", text)
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = " ".join(text.strip().strip("*_~`\"'‘’“”").split())
+    return text[:200], stories
+
+
+def looks_like_stories(data: bytes, filename: str | None) -> bool:
+    """A file with a story column and no figure columns is a stories file (no flag needed)."""
+    try:
+        headers = read_table(data, filename).headers
+    except ReadError:
+        return False
+    found = {C.match_header(h, i).field for i, h in enumerate(headers)}
+    return C.TEXT in found and not (found & set(C.NUMBER_FIELDS))
+
+
+def import_file(db: Database, *, workspace_id: int, outcome_name: str, data: bytes, filename: str | None,
+                imported_by: str | None, stories: bool | None = None) -> FileImport:
+    """Validate, then create the outcome if needed and save, all in one transaction."""
+    if stories is None:
+        stories = looks_like_stories(data, filename)
+    checked = validate_story_file(data, filename) if stories else validate_outcome_file(data, filename)
+    kind = "stories" if stories else "outcome"
+    if not checked.ok:
+        return FileImport(ImportResult(ok=False, kind=kind, problems=checked.problems, warnings=checked.warnings,
+                                       refused=checked.refused), outcome_name)
+    with db.unit_of_work() as s:
+        outcome = find_outcome(s, workspace_id, outcome_name)
+        created = outcome is None
+        if outcome is None:
+            outcome = Outcome(workspace_id=workspace_id, name=outcome_name)
+            s.add(outcome)
+            s.flush()
+        save = save_story_file if stories else save_outcome_file
+        dataset_id, changes = save(s, workspace_id=workspace_id, outcome_id=outcome.id, checked=checked,
+                                   filename=filename, imported_by=imported_by)
+        outcome_id, name = outcome.id, outcome.name
+    result = ImportResult(ok=True, kind=kind, warnings=checked.warnings, dataset_id=dataset_id,
+                          rows=len(checked.frame), changes=changes)
+    return FileImport(result, name, outcome_id, created)
+
+
+def report_lines(done: FileImport, filename: str, lang: str, *, slack: bool = True) -> list[str]:
+    """What to tell the person: the problems (nothing saved) or what changed per period.
+
+    `slack=True` escapes what came from the file and bolds names (mrkdwn); False is plain text.
+    """
+    result = done.result
+    clean = escape if slack else (lambda text: text)
+    b = "*" if slack else "‘"
+    e = "*" if slack else "’"
+    file_ = f"{b}{clean(filename)}{e}"
+    outcome = f"{b}{clean(done.outcome_name)}{e}"
+    if not result.ok:
+        lines = [t(lang, "data.import_failed", file=file_, count=len(result.problems))]
+        lines += ["• " + clean(line) for line in format_problems(result.problems, lang, MAX_PROBLEM_LINES)]
+        return lines
+    key = "data.import_ok_stories" if result.kind == "stories" else "data.import_ok"
+    lines = [t(lang, key, file=file_, outcome=outcome, rows=result.rows)]
+    if done.created:
+        lines.append(t(lang, "data.outcome_created", outcome=outcome))
+    for change in result.changes:
+        if result.kind == "stories":
+            lines.append("• " + t(lang, "data.period_stories", period=change.period, added=change.added,
+                                  removed=change.removed))
+        elif change.replaced:
+            lines.append("• " + t(lang, "data.period_replaced", period=change.period, added=change.added,
+                                  removed=change.removed, changed=change.changed, unchanged=change.unchanged))
+        else:
+            lines.append("• " + t(lang, "data.period_new", period=change.period, added=change.added))
+    if result.warnings:
+        lines.append(t(lang, "data.warnings"))
+        lines += ["• " + clean(line) for line in format_problems(result.warnings, lang, 5)]
+    return lines
+
+
+# ---- Slack: a file shared in a DM ---------------------------------------------------------------------
+
+
+class DownloadError(Exception):
+    """The file could not be fetched from Slack (network, permission, or an HTML login page)."""
+
+
+def _allowed_host(url: str, api_url: str) -> bool:
+    """Send the bot token only to Slack (or the Slack stand-in SLACK_API_URL points at)."""
+    target, api = urlparse(url), urlparse(api_url)
+    host = (target.hostname or "").lower()
+    if host and host == (api.hostname or "").lower() and target.port == api.port:
+        return True
+    return target.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")
+                                         or host.endswith(".slack-edge.com"))
+
+
+def download(url: str, token: str, *, api_url: str, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """Fetch a private file with the bot token; refuse more than `limit` bytes."""
+    if not _allowed_host(url, api_url):
+        raise DownloadError("not a Slack file URL")
+    parts = urlsplit(url)  # file names may arrive with spaces or accents; quote what is not quoted yet
+    url = urlunsplit(parts._replace(path=quote(parts.path, safe="/%"), query=quote(parts.query, safe="=&%")))
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 - host checked
+            if "text/html" in (response.headers.get("Content-Type") or ""):
+                raise DownloadError("Slack answered with a web page (token without files:read?)")
+            data = response.read(limit + 1)
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        raise DownloadError(type(exc).__name__) from exc
+    if len(data) > limit:
+        raise DownloadError("too large")
+    return data
+
+
+def _reply(s: Session, workspace_id: int, channel: str, lines: list[str]) -> None:
+    text = "\n".join(lines)
+    blocks = [section(chunk) for chunk in split_text(text)][:50]
+    enqueue(s, method="chat.postMessage", channel_key=channel, workspace_id=workspace_id,
+            payload={"channel": channel, "text": lines[0] if lines else " ", "blocks": blocks,
+                     "unfurl_links": False})
+
+
+def _is_table(file: dict) -> bool:
+    name = str(file.get("name") or "")
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ext in _TABLE_TYPES or str(file.get("filetype") or "").lower() in _TABLE_TYPES
+
+
+def handle_dm_files(deps: Deps, team_id: str, event: dict) -> None:
+    """A coordinator shared files in a DM: import each into the outcome named in the message.
+
+    Runs after Slack got its acknowledgement (Bolt's process_before_response=False), so the
+    download and import may take their time; each file gets its own answer in the DM.
+    """
+    user_id = event.get("user") or ""
+    channel = event.get("channel") or user_id
+    files = [f for f in event.get("files") or [] if isinstance(f, dict)]
+    if not user_id or not files:
+        return
+    name, stories = clean_outcome_name(event.get("text") or "")
+    with deps.db.unit_of_work() as s:
+        workspace = ensure_workspace(s, team_id, language=deps.settings.language)
+        person = ensure_person(s, deps, workspace, user_id)
+        lang = language_of(person, deps)
+        workspace_id = workspace.id
+        if not is_coordinator(s, workspace, person):
+            _reply(s, workspace_id, channel, [t(lang, "data.upload_not_coordinator")])
+            deps.notify()
+            return
+        if not name:
+            names = outcome_names(s, workspace_id)
+            known = t(lang, "data.known_outcomes", names=", ".join(escape(n) for n in names)) if names else ""
+            _reply(s, workspace_id, channel, [t(lang, "data.upload_needs_outcome"), known] if known
+                   else [t(lang, "data.upload_needs_outcome")])
+            deps.notify()
+            return
+    for file in files:
+        try:
+            lines = _import_shared_file(deps, team_id, workspace_id, user_id, file, name, stories or None, lang)
+        except Exception:  # never leave someone waiting in silence; nothing was saved (one transaction)
+            log.exception("import of a shared file failed")
+            lines = [t(lang, "errors.generic")]
+        with deps.db.unit_of_work() as s:
+            _reply(s, workspace_id, channel, lines)
+        deps.notify()
+
+
+def _import_shared_file(deps: Deps, team_id: str, workspace_id: int, user_id: str, file: dict, name: str,
+                        stories: bool | None, lang: str) -> list[str]:
+    """Download and import one shared file; returns the answer's lines."""
+    filename = str(file.get("name") or file.get("title") or "bestand")
+    shown = escape(filename)
+    token = deps.tokens.bot_token(team_id) or ""
+    if not file.get("url_private_download") and file.get("id"):
+        try:
+            file = deps.tokens.client(team_id or None).files_info(file=file["id"]).get("file") or file
+        except Exception as exc:
+            log.info("files.info failed: %s", type(exc).__name__)
+            return [t(lang, "data.upload_download_failed", file=shown)]
+    if int(file.get("size") or 0) > MAX_UPLOAD_BYTES:
+        return [t(lang, "data.upload_too_large", file=shown, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))]
+    if not _is_table(file):
+        return [t(lang, "data.upload_not_a_table", file=shown)]
+    url = file.get("url_private_download") or file.get("url_private") or ""
+    try:
+        data = download(url, token, api_url=deps.settings.slack_api_url)
+    except DownloadError as exc:
+        log.info("download of a shared file failed: %s", exc)
+        if str(exc) == "too large":
+            return [t(lang, "data.upload_too_large", file=shown, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))]
+        return [t(lang, "data.upload_download_failed", file=shown)]
+    try:
+        done = import_file(deps.db, workspace_id=workspace_id, outcome_name=name, data=data, filename=filename,
+                           imported_by=user_id, stories=stories)
+    except IntegrityError:  # the same outcome created at the same moment by a second upload
+        done = import_file(deps.db, workspace_id=workspace_id, outcome_name=name, data=data, filename=filename,
+                           imported_by=user_id, stories=stories)
+    lines = report_lines(done, filename, lang)
+    if done.result.ok and done.result.kind == "outcome":
+        lines.append(t(lang, "data.show_hint", outcome=escape(done.outcome_name)))
+    return lines
