@@ -144,9 +144,11 @@ class Demo:
 
     def prepare(self, user: str) -> None:
         view = self.modal_after(lambda: self.sender.block_action("prep_open", str(self.session_id), user=user))
-        values = {b["block_id"]: {"value": {"type": "plain_text_input",
-                                            "value": script.PREP[user][1 if self.lang == "en" else 0]}}
-                  for b in view["blocks"] if b.get("type") == "input"}
+        inputs = [b["block_id"] for b in view["blocks"] if b.get("type") == "input"]
+        first = script.PREP[user][1 if self.lang == "en" else 0]
+        rest = "Zie hierboven." if self.lang == "nl" else "See above."
+        values = {block_id: {"value": {"type": "plain_text_input", "value": first if i == 0 else rest}}
+                  for i, block_id in enumerate(inputs)}
         self.submit("prep_answer", values, user, view)
 
     def preparation(self) -> None:
@@ -307,7 +309,7 @@ def transcript(slack: FakeSlack, lang: str) -> str:
 def run_demo(language: str = "nl", output: Path = Path("demo-output")) -> int:
     from bot.logs import configure
 
-    configure()
+    configure("WARNING")  # the demo prints its own progress; warnings and errors still show
     lang = "en" if language == "en" else "nl"
     output = Path(output).resolve()
     output.mkdir(parents=True, exist_ok=True)
@@ -336,6 +338,9 @@ def run_demo(language: str = "nl", output: Path = Path("demo-output")) -> int:
         from storage.migrate import upgrade
 
         upgrade(settings.database_url)
+        import logging
+
+        logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)  # "client given, token unused" is expected
         runtime = build_runtime(settings, start_sender=False, rate_scale=SCALE)
         clock = DemoClock(START)
         runtime.deps.clock = clock

@@ -124,3 +124,13 @@ def register(app: App, deps: Deps) -> None:
             _tell(respond, body, deps, client, refusal.message)
             return
         client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+
+    @app.action(Action.HOME_IMPORT)
+    def home_import(ack: Ack, body: dict, client, respond) -> None:
+        """The Home tab's import button: how to share a file (coordinators) or why not."""
+        ack()
+        from bot.services.data import data_subcommand
+
+        team, user = _who(body)
+        lang = command_service.user_language(deps, team, user)
+        _tell(respond, body, deps, client, data_subcommand(deps, {"team_id": team, "user_id": user}, "", lang))

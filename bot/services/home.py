@@ -16,7 +16,6 @@ from storage.models import (
     DataSet,
     Outcome,
     Participant,
-    Series,
 )
 from storage.outbox import enqueue
 
@@ -42,7 +41,7 @@ def build_home(s, deps: Deps, team_id: str, user_id: str, page: int = 10) -> tup
             model.prompts.append(PromptItem(session_id, stage_id, outcome, stage.title.get(lang),
                                             loaded.session.channel_id))
         if coordinator:
-            expected = [u for u, r in loaded.state.participants.items() if stage.roles is None or r in stage.roles]
+            expected = fe.eligible(loaded.flow, loaded.state, stage_id)
             model.running.append(RunningItem(outcome, loaded.flow.title.get(lang), stage.title.get(lang),
                                              len(expected) - len(missing & set(expected)), len(expected),
                                              loaded.session.channel_id))
@@ -64,8 +63,9 @@ def build_home(s, deps: Deps, team_id: str, user_id: str, page: int = 10) -> tup
         model.actions.append(ActionItem(action.id, action.what, action.due_date.strftime("%d-%m-%Y")
                                         if action.due_date else None))
     if coordinator:
-        model.series = [f"{outcomes.get(sr.outcome_id, '')} · {sr.flow_id} · {sr.status}" for sr in s.scalars(
-            select(Series).where(Series.workspace_id == workspace.id, Series.status != "stopped"))]
+        from bot.services.series import series_lines
+
+        model.series = series_lines(s, deps, workspace.id, lang)
         model.datasets = [f"{outcomes.get(d.outcome_id, '')} · {d.filename or ''} · {d.imported_at:%d-%m-%Y}"
                           for d in s.scalars(select(DataSet).where(DataSet.workspace_id == workspace.id)
                                              .order_by(DataSet.id.desc()).limit(50))]

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
@@ -23,9 +24,13 @@ REFRESH_AFTER = timedelta(days=1)
 def ensure_workspace(s: Session, team_id: str, *, language: str = "nl") -> Workspace:
     workspace = s.scalar(select(Workspace).where(Workspace.team_id == team_id))
     if workspace is None:
-        workspace = Workspace(team_id=team_id, language=language, coordinator_ids=[], settings={})
-        s.add(workspace)
-        s.flush()
+        try:
+            with s.begin_nested():  # two first requests at once: one insert wins, the other reads it
+                workspace = Workspace(team_id=team_id, language=language, coordinator_ids=[], settings={})
+                s.add(workspace)
+                s.flush()
+        except IntegrityError:
+            workspace = s.scalar(select(Workspace).where(Workspace.team_id == team_id))
     return workspace
 
 
@@ -35,9 +40,15 @@ def ensure_person(s: Session, deps: Deps, workspace: Workspace, user_id: str, *,
         select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)
     )
     if person is None:
-        person = Person(workspace_id=workspace.id, slack_user_id=user_id)
-        s.add(person)
-        s.flush()
+        try:
+            with s.begin_nested():  # concurrent first contact (two clicks, two files): one insert wins
+                person = Person(workspace_id=workspace.id, slack_user_id=user_id)
+                s.add(person)
+                s.flush()
+        except IntegrityError:
+            person = s.scalar(
+                select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)
+            )
     now = deps.now()
     if fetch and (person.tz_checked_at is None or now - person.tz_checked_at > REFRESH_AFTER):
         _refresh_profile(deps, workspace, person)
