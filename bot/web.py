@@ -51,6 +51,9 @@ class WsgiApp:
         try:
             chunks = self.slack(environ, start_response)
             return chunks
+        except ValueError as exc:  # a signed but unparsable body (bad JSON, bad encoding)
+            log.info("request %s refused: malformed body (%s)", request_id, type(exc).__name__)
+            return _reply(start_response, "400 Bad Request", b"could not handle this request")
         except Exception:
             log.exception("request %s failed before Slack got an answer", request_id)
             return _reply(start_response, "400 Bad Request", b"could not handle this request")
