@@ -51,10 +51,10 @@ def build_app(deps: Deps) -> App:
     @app.error
     def _on_error(error: Exception, body: dict) -> None:
         # Never log payload texts (answers can be sensitive): type, ids and the error only.
+        # Not even the error's message: database errors quote the row (user ids, answer text).
         log.error(
-            "listener failed: %s (%s) type=%s team=%s",
+            "listener failed: %s type=%s team=%s",
             type(error).__name__,
-            error,
             body.get("type") if isinstance(body, dict) else None,
             (body.get("team_id") or (body.get("team") or {}).get("id")) if isinstance(body, dict) else None,
         )

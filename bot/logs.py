@@ -33,3 +33,17 @@ def configure(level: str | None = None) -> None:
     # slack_sdk logs request bodies at DEBUG; keep it at INFO whatever the root level.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, root.level))
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, root.level))
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException | None = None) -> None:
+    """Log a failure with its type and where it happened, but never its message.
+
+    Why: exception messages from the database quote the row being written (answer texts,
+    user ids of anonymous authors). The frames say where it broke; that is enough to fix it.
+    """
+    import sys
+    import traceback
+
+    error = error or sys.exc_info()[1]
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    logger.error("%s: %s\n%s", what, type(error).__name__ if error else "unknown", frames.rstrip())

@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, text
 
 from bot.i18n import t
+from bot.logs import log_failure
 from bot.pacing import Pacer
 from bot.slack_client import TokenSource
 from storage import Database
@@ -135,7 +136,7 @@ class OutboxSender:
                 result = self.drain()
                 busy = result.sent or result.retried
             except Exception:  # keep the sender alive; the row stays pending
-                log.exception("outbox pass failed")
+                log_failure(log, "outbox pass failed")
                 busy = False
             if not busy:
                 self._wake.wait(self.idle_seconds)

@@ -15,6 +15,7 @@ from slack_bolt import Ack, App
 from bot.deps import Deps
 from bot.i18n import t
 from bot.ids import Action, View
+from bot.logs import log_failure
 from bot.services import commands as command_service
 from bot.services import followup, prep
 from bot.services.sessions import Refusal
@@ -128,7 +129,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={_first(view): refusal.message[:150]})
             return
         except Exception:
-            log.exception("saving preparation failed")
+            log_failure(log, "saving preparation failed")
             ack(response_action="errors", errors={_first(view): t(lang, "errors.save_failed")[:150]})
             return
         ack()

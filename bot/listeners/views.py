@@ -16,6 +16,7 @@ from bot.blocks.start_modal import parse_start
 from bot.deps import Deps
 from bot.i18n import t
 from bot.ids import View
+from bot.logs import log_failure
 from bot.services import commands as command_service
 from bot.services import sessions
 from bot.services.sessions import Refusal
@@ -63,7 +64,7 @@ def register(app: App, deps: Deps) -> None:
             _refuse_in_modal(ack, view, refusal.message)
             return
         except Exception:
-            log.exception("starting a session failed")
+            log_failure(log, "starting a session failed")
             _refuse_in_modal(ack, view, t(lang, "errors.generic"))
             return
         if result.errors:
@@ -87,7 +88,7 @@ def register(app: App, deps: Deps) -> None:
             _refuse_in_modal(ack, view, refusal.message)
             return
         except Exception:
-            log.exception("saving an answer failed")
+            log_failure(log, "saving an answer failed")
             _refuse_in_modal(ack, view, t(lang, "errors.save_failed"))
             return
         if result.errors:
@@ -109,7 +110,7 @@ def register(app: App, deps: Deps) -> None:
             _refuse_in_modal(ack, view, refusal.message)
             return
         except Exception:
-            log.exception("saving an action failed")
+            log_failure(log, "saving an action failed")
             _refuse_in_modal(ack, view, t(lang, "errors.save_failed"))
             return
         if errors:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.i18n import t
+from bot.logs import log_failure
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from storage.models import DataSet, Outcome, OutcomeRow, Workspace
 from storage.outbox import enqueue
@@ -178,7 +179,7 @@ def in_background(name: str, work: Callable[[], None]) -> None:
         try:
             work()
         except Exception:
-            log.exception("background %s failed", name)
+            log_failure(log, f"background {name} failed")
 
     threading.Thread(target=run, name=f"data-{name}", daemon=True).start()
 

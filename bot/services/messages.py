@@ -12,6 +12,7 @@ from bot.blocks.kit import MESSAGE_BLOCKS_MAX, escape
 from bot.blocks.reveal import reveal_blocks, reveal_text, summary_blocks
 from bot.blocks.stage import Progress, StageView, stage_blocks, stage_text
 from bot.i18n import t
+from bot.logs import log_failure
 from bot.services.session_state import Loaded
 from flows import engine as fe
 from storage.outbox import enqueue, session_thread, stage_ts
@@ -235,4 +236,4 @@ def _post_data(s: Session, loaded: Loaded, deps) -> None:
     except Exception:  # figures are a help, never a reason to lose the stage itself
         import logging
 
-        logging.getLogger(__name__).exception("data summary for session %s failed", loaded.session.id)
+        log_failure(logging.getLogger(__name__), f"data summary for session {loaded.session.id} failed")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.kit import escape, section, split_text
 from bot.deps import Deps
 from bot.i18n import t
+from bot.logs import log_failure
 from bot.services.data import find_outcome, outcome_names
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from storage.db import Database
@@ -224,7 +225,7 @@ def handle_dm_files(deps: Deps, team_id: str, event: dict) -> None:
         try:
             lines = _import_shared_file(deps, team_id, workspace_id, user_id, file, name, stories or None, lang)
         except Exception:  # never leave someone waiting in silence; nothing was saved (one transaction)
-            log.exception("import of a shared file failed")
+            log_failure(log, "import of a shared file failed")
             lines = [t(lang, "errors.generic")]
         with deps.db.unit_of_work() as s:
             _reply(s, workspace_id, channel, lines)

@@ -105,6 +105,24 @@ class Conversation:
         assert response.status == 200
         assert not response.body.strip(), f"modal refused: {response.body}"
 
+    def modal_for(self, session_id: int, stage_id: str, user: str) -> dict:
+        before = len(self.slack.calls_to("views.open"))
+        self.sender.block_action("answer_open", f"{session_id}:{stage_id}", user=user, channel=CHANNEL)
+        wait_for(lambda: len(self.slack.calls_to("views.open")) > before)
+        return self.last_view()
+
+    def stage_of(self, session_id: int) -> str | None:
+        from storage.models import ConversationSession
+
+        with self.bot.db.reader() as s:
+            return s.get(ConversationSession, session_id).current_stage_id
+
+    def status_of(self, session_id: int) -> str:
+        from storage.models import ConversationSession
+
+        with self.bot.db.reader() as s:
+            return s.get(ConversationSession, session_id).status
+
     def click(self, action_id: str, session_id: int, stage_id: str, user: str = COORDINATOR):
         before = len(self.slack.responses)
         response = self.sender.block_action(action_id, f"{session_id}:{stage_id}", user=user, channel=CHANNEL)
