@@ -6,9 +6,23 @@ must not leak either into a log aggregator.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import re
+
+# Which inbound request (or clock tick) and which session a log line belongs to.
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+session_id: contextvars.ContextVar[str] = contextvars.ContextVar("session_id", default="-")
+
+
+class Correlation(logging.Filter):
+    """Adds `req` and `session` to every record so one request can be followed across lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.req = request_id.get()
+        record.session = session_id.get()
+        return True
 
 _TOKEN_RE = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
@@ -25,8 +39,10 @@ class RedactTokens(logging.Filter):
 def configure(level: str | None = None) -> None:
     level = level or os.environ.get("LOG_LEVEL", "INFO")
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("time=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"))
+    handler.setFormatter(logging.Formatter(
+        "time=%(asctime)s level=%(levelname)s logger=%(name)s req=%(req)s session=%(session)s msg=%(message)s"))
     handler.addFilter(RedactTokens())
+    handler.addFilter(Correlation())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from bot.i18n import t
 from bot.logs import log_failure
@@ -112,6 +112,7 @@ class OutboxSender:
         self._thread: threading.Thread | None = None
         self._teams: dict[int, str] = {}
         self._recovered = False
+        self._backlog_logged = 0.0
 
     # ---- lifecycle -------------------------------------------------------------------
     def notify(self) -> None:
@@ -135,6 +136,8 @@ class OutboxSender:
             try:
                 result = self.drain()
                 busy = result.sent or result.retried
+                if result.waiting or result.retried:
+                    self._watch_backlog()
             except Exception:  # keep the sender alive; the row stays pending
                 log_failure(log, "outbox pass failed")
                 busy = False
@@ -194,6 +197,19 @@ class OutboxSender:
                 else:
                     result.waiting += 1
         return result
+
+    BACKLOG_WARN = 500  # pending rows: above this, say so (at most once a minute)
+
+    def _watch_backlog(self) -> None:
+        now = time.monotonic()
+        if now - self._backlog_logged < 60:
+            return
+        with self.db.reader() as s:
+            pending = s.scalar(select(func.count()).select_from(OutboxMessage)
+                               .where(OutboxMessage.status == "pending")) or 0
+        if pending > self.BACKLOG_WARN:
+            log.warning("outbox backlog is growing: %s messages waiting", pending)
+            self._backlog_logged = now
 
     def drain_until_idle(self, timeout: float = 30.0) -> None:
         """Tests and the demo: keep draining until nothing is pending (or timeout)."""

@@ -18,6 +18,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
+from bot import logs
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, build_runtime
 from storage.models import OutboxMessage
@@ -36,6 +37,7 @@ class WsgiApp:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex[:12]
+        logs.request_id.set(request_id)
         if path == "/healthz":
             return self._health(start_response)
         try:

@@ -46,6 +46,9 @@ def load(s: Session, registry: FlowRegistry, session_id: int, team_id: str, *, l
     if row is None:
         raise SessionGone(session_id)
     session, workspace = row
+    from bot.logs import session_id as log_session
+
+    log_session.set(str(session.id))
     flow = registry.get(session.flow_id, session.flow_version)
     participants = {
         person.slack_user_id: participant
