@@ -23,8 +23,9 @@ def test_tokens_redacted_and_ids_attached():
 
 def test_failures_are_logged_without_their_message(caplog):
     caplog.set_level(logging.ERROR)
+    private = "antwoord van " + "USW1" + ": heel " + "persoonlijk"  # data, not source text
     try:
-        raise ValueError("antwoord van USW1: heel persoonlijk")
+        raise ValueError(private)
     except ValueError:
         logs.log_failure(logging.getLogger("bot.test"), "saving failed")
     assert "ValueError" in caplog.text and "test_logs.py" in caplog.text
