@@ -6,6 +6,8 @@ deadline passing in the scheduler and from the demo; they must produce the same 
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.orm import Session
 
 from bot.blocks.kit import MESSAGE_BLOCKS_MAX, escape
@@ -224,16 +226,47 @@ def post_session_summary(s: Session, loaded: Loaded, closed_by: str) -> None:
     _post_thread(s, loaded, t(lang, "session.summary_header", outcome=name), blocks)
 
 
+def _post_context(s: Session, loaded: Loaded) -> bool:
+    """Public figures on the session's theme for the workspace's gemeente (flows without data)."""
+    from bot.blocks.context_figures import context_blocks, indicator_for
+    from storage.context import health_indicator
+
+    gemeente = (loaded.workspace.settings or {}).get("gemeente")
+    found = indicator_for(loaded.state.theme)
+    if not gemeente or found is None:
+        return False
+    indicator, age, nl, en = found
+    try:
+        rows = health_indicator(str(gemeente), indicator, age, level="Wijk")
+    except (KeyError, ValueError):
+        return False
+    blocks = context_blocks(rows, str(gemeente), (nl, en), age, loaded.session.language)
+    if not blocks:
+        return False
+    enqueue(s, method="chat.postMessage",
+            payload={"channel": loaded.session.channel_id, "thread_ts": session_thread(loaded.session.id),
+                     "text": blocks[0]["text"]["text"], "blocks": blocks, **_meta(loaded)},
+            channel_key=loaded.session.channel_id, workspace_id=loaded.workspace.id,
+            dedupe_key=f"context:{loaded.session.id}")
+    return True
+
+
 def _post_data(s: Session, loaded: Loaded, deps) -> None:
-    """The outcome's figures and chart in the thread, where the flow's data stage opens."""
+    """The outcome's figures and chart in the thread, where the flow's data stage opens;
+    for flows without data (zonder-data) public context figures on the theme instead."""
     from bot.services.data import post_data_summary
 
+    if not loaded.flow.uses_data:
+        try:
+            with s.begin_nested():
+                _post_context(s, loaded)
+        except Exception:  # context is a help, never a reason to lose the stage itself
+            log_failure(logging.getLogger(__name__), f"context figures for session {loaded.session.id} failed")
+        return
     try:
         with s.begin_nested():
             post_data_summary(s, deps, loaded.workspace.id, loaded.session.outcome_id, loaded.session.channel_id,
                               session_thread(loaded.session.id), loaded.session.language,
                               dedupe_key=f"data:{loaded.session.id}", report_to=loaded.session.created_by)
     except Exception:  # figures are a help, never a reason to lose the stage itself
-        import logging
-
         log_failure(logging.getLogger(__name__), f"data summary for session {loaded.session.id} failed")
