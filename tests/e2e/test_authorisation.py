@@ -114,3 +114,23 @@ def test_anonymous_author_appears_nowhere(conversation, bot, slack, sender, capl
     logs = caplog.text
     assert "anoniem-geheim-" not in logs and "USW2" not in logs
     assert COORDINATOR  # the coordinator still steers; they just never see who wrote what
+
+
+def test_outcome_focus_nudge_is_private(conversation, bot, slack, sender):
+    """An answer about activities only gets a private nudge back to what it brought residents."""
+    flow = bot.runtime.deps.flows.get("duiding")
+    session_id = conversation.start("duiding", "Minder eenzame ouderen")
+    conversation.click("stage_advance", session_id, "opening")
+    wait_for(lambda: conversation.stage_of(session_id) == "herkennen")
+    stage = flow.stage("herkennen")
+    focus = next(q for q in stage.questions if q.outcome_focus)
+    activity_only = "We hebben dit jaar veertig activiteiten georganiseerd met gemiddeld twaalf deelnemers per keer."
+    conversation.answer(session_id, "herkennen", "USW1", {q.id: activity_only if q.id == focus.id else "ja"
+                                                         for q in stage.questions})
+    conversation.answer(session_id, "herkennen", "USW2", {q.id: "Bewoners voelen zich minder eenzaam en kennen "
+                                                                 "hun buren weer." for q in stage.questions})
+    bot.drain()
+    nudge = "vooral over de activiteiten zelf"
+    assert nudge in json.dumps(slack.messages("DUSW1"), ensure_ascii=False)
+    assert nudge not in json.dumps(slack.messages("DUSW2"), ensure_ascii=False)
+    assert nudge not in json.dumps(slack.messages(CHANNEL), ensure_ascii=False)
