@@ -134,3 +134,19 @@ def register(app: App, deps: Deps) -> None:
         team, user = _who(body)
         lang = command_service.user_language(deps, team, user)
         _tell(respond, body, deps, client, data_subcommand(deps, {"team_id": team, "user_id": user}, "", lang))
+
+    @app.action(Action.REPORT_MAKE)
+    def report_make(ack: Ack, body: dict, client, respond) -> None:
+        """The button under a closed session's summary: the report as an HTML file in the thread."""
+        ack()
+        from bot.services.reports import share_report
+
+        team, user = _who(body)
+        value = _value(body)
+        lang = command_service.user_language(deps, team, user)
+        try:
+            share_report(deps, team, user, int(value) if value.isdigit() else -1)
+        except Refusal as refusal:
+            _tell(respond, body, deps, client, refusal.message)
+            return
+        _tell(respond, body, deps, client, t(lang, "session.report_coming"))

@@ -223,6 +223,11 @@ def post_session_summary(s: Session, loaded: Loaded, closed_by: str) -> None:
     if summary.conclusion and not loaded.session.conclusion:
         loaded.session.conclusion = "\n".join(summary.conclusion)[:4000]
     blocks = summary_blocks(lang, escape(name), summary, action_lines(s, loaded, lang), closed_by)
+    from bot.blocks.kit import actions, button
+    from bot.ids import Action as Act
+
+    blocks.append(actions(button(t(lang, "session.report_button"), Act.REPORT_MAKE, str(loaded.session.id)),
+                          block_id="report"))
     _post_thread(s, loaded, t(lang, "session.summary_header", outcome=name), blocks)
 
 

@@ -201,3 +201,26 @@ def test_non_coordinator_control_is_refused_and_changes_nothing(conversation, bo
     wait_for(lambda: "coördinator" in slack.responses[-1]["body"].get("text", ""))
     assert current_stage(bot, session_id) == "opening"
     assert session_status(bot, session_id) == "running"
+
+
+def test_report_button_after_closing_uploads_the_report(conversation, bot, slack):
+    session_id = conversation.start("duiding", "Minder eenzame ouderen")
+    conversation.answer(session_id, "opening", "USW1", values_for(bot.runtime.deps.flows.get("duiding"),
+                                                                  "opening", "USW1"))
+    conversation.click("session_close", session_id, "opening")
+    wait_for(lambda: session_status(bot, session_id) == "closed")
+    bot.drain()
+    summary = next(m for m in reversed(slack.messages(CHANNEL)) if "Samenvatting" in json.dumps(m, ensure_ascii=False))
+    button = next(e for b in summary["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == "report_make")
+    conversation.sender.block_action("report_make", button["value"], user="USW1", channel=CHANNEL)
+    wait_for(lambda: bot.drain() or slack.uploads)
+    upload = slack.uploads[-1]
+    assert upload["filename"] == f"verslag-{session_id}.html"
+    assert b'id="conclusion"' in upload["content"] and b"antwoord-USW1-" in upload["content"]
+    # someone outside the session gets a polite no and no file
+    before = len(slack.uploads)
+    n = len(slack.responses)
+    conversation.sender.block_action("report_make", button["value"], user=OUTSIDER, channel=CHANNEL)
+    wait_for(lambda: len(slack.responses) > n)
+    assert len(slack.uploads) == before
