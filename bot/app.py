@@ -8,6 +8,7 @@ commit first and ack after, so Slack only hears "ok" for what is safely stored.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -31,6 +32,9 @@ def build_app(deps: Deps) -> App:
         "signing_secret": settings.signing_secret or "socket-mode-needs-no-signature",
         "process_before_response": False,
         "request_verification_enabled": not settings.socket_mode,
+        # Bolt's default pool has 5 threads; listeners keep working after ack() (modals, DB),
+        # and with 5 busy threads the next click would wait for its ack. Slack waits 3 s.
+        "listener_executor": ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
     }
     if settings.oauth:
         kwargs["oauth_settings"] = OAuthSettings(

@@ -32,6 +32,9 @@ METHOD_TIER = {
 # chat.postMessage: about one per second per channel; workspace-wide several hundred a minute.
 POST_PER_CHANNEL_PER_SECOND = 1.0
 POST_WORKSPACE_PER_MINUTE = 250.0
+# Slack counts the workspace cap per minute, so a fresh minute may be used at once; keep 50
+# of the 250 for listeners that post directly (confirmations, modals' follow-ups).
+POST_WORKSPACE_BURST = 200.0
 
 
 @dataclass
@@ -74,7 +77,7 @@ class Pacer:
         if method == "chat.postMessage":
             return [
                 self._bucket(("post", team, channel), POST_PER_CHANNEL_PER_SECOND, 1.0),
-                self._bucket(("post-ws", team), POST_WORKSPACE_PER_MINUTE / 60.0, 10.0),
+                self._bucket(("post-ws", team), POST_WORKSPACE_PER_MINUTE / 60.0, POST_WORKSPACE_BURST),
             ]
         tier = METHOD_TIER.get(method, 3)
         per_second = TIER_PER_MINUTE[tier] / 60.0

@@ -115,6 +115,7 @@ def create_wsgi_app(settings: Settings | None = None) -> WsgiApp:
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the stdlib's 5 makes the kernel drop bursts and retry them a second later
 
 
 class _QuietHandler(WSGIRequestHandler):

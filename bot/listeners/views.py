@@ -74,12 +74,13 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(View.ANSWER)
     def on_answer(ack: Ack, body: dict, view: dict) -> None:
+        # The happy path touches the database once (submit_answers); the language is looked
+        # up separately only when there is something to refuse.
         team, user = _who(body)
-        lang = command_service.user_language(deps, team, user)
         meta = _metadata(view)
         session_id, stage_id = meta.get("session"), meta.get("stage")
         if not isinstance(session_id, int) or not isinstance(stage_id, str):
-            _refuse_in_modal(ack, view, t(lang, "errors.stale"))
+            _refuse_in_modal(ack, view, t(command_service.user_language(deps, team, user), "errors.stale"))
             return
         values = answer_values((view.get("state") or {}).get("values") or {})
         try:
@@ -89,7 +90,7 @@ def register(app: App, deps: Deps) -> None:
             return
         except Exception:
             log_failure(log, "saving an answer failed")
-            _refuse_in_modal(ack, view, t(lang, "errors.save_failed"))
+            _refuse_in_modal(ack, view, t(command_service.user_language(deps, team, user), "errors.save_failed"))
             return
         if result.errors:
             ack(response_action="errors", errors=result.errors)

@@ -19,6 +19,7 @@ from storage.models import ConversationSession, Participant, Person, Workspace
 
 log = logging.getLogger(__name__)
 REFRESH_AFTER = timedelta(days=1)
+RETRY_AFTER_FAILURE = timedelta(minutes=15)
 
 
 def ensure_workspace(s: Session, team_id: str, *, language: str = "nl") -> Workspace:
@@ -51,28 +52,27 @@ def ensure_person(s: Session, deps: Deps, workspace: Workspace, user_id: str, *,
             )
     now = deps.now()
     if fetch and (person.tz_checked_at is None or now - person.tz_checked_at > REFRESH_AFTER):
-        _refresh_profile(deps, workspace, person)
-        person.tz_checked_at = now
+        # On failure keep what we had and try again in a quarter of an hour, not on every click.
+        ok = _refresh_profile(deps, workspace, person)
+        person.tz_checked_at = now if ok else now - REFRESH_AFTER + RETRY_AFTER_FAILURE
     return person
 
 
-def _refresh_profile(deps: Deps, workspace: Workspace, person: Person) -> None:
+def _refresh_profile(deps: Deps, workspace: Workspace, person: Person) -> bool:
     try:
         response = deps.tokens.client(workspace.team_id).users_info(user=person.slack_user_id)
     except SlackApiError as exc:
         log.info("users.info failed for a user: %s", exc.response.get("error") if exc.response else exc)
-        return
+        return False
     except Exception as exc:  # network: keep what we had, try again next time
         log.info("users.info unreachable: %s", type(exc).__name__)
-        return
+        return False
     user = response.get("user") or {}
     person.tz = user.get("tz") or person.tz
     person.is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
     profile = user.get("profile") or {}
     person.display_name = profile.get("display_name") or user.get("real_name") or user.get("name")
-    locale = (user.get("locale") or "").lower()
-    if person.language is None and locale.startswith("en"):
-        person.language = None  # Slack's locale is a UI setting; keep the workspace default
+    return True
 
 
 def language_of(person: Person | None, deps: Deps) -> str:
