@@ -67,30 +67,13 @@ def build_app(deps: Deps) -> App:
     return app
 
 
-_SHAPES: dict[str, tuple[tuple[str, type], ...]] = {
-    "event_callback": (("event", dict),),
-    "block_actions": (("actions", list), ("user", dict)),
-    "view_submission": (("view", dict), ("user", dict)),
-    "view_closed": (("view", dict),),
-    "block_suggestion": (("user", dict),),
-}
-
-
 def _shape_guard(body: dict, next, logger) -> BoltResponse | None:  # noqa: A002 - Bolt's name
-    """Refuse payloads whose basic shape is wrong before Bolt's matchers index into them.
+    """The same shape check as the HTTP layer (bot/payloads.py), for Socket Mode deliveries."""
+    from bot.payloads import malformed
 
-    Slack never sends these, but a malformed or hostile request must get a 400, not a 500
-    and not a crash in a matcher (e.g. `actions` that is a string).
-    """
-    if not isinstance(body, dict):
-        return BoltResponse(status=400, body="malformed request")
-    for key, kind in _SHAPES.get(body.get("type") or "", ()):
-        if not isinstance(body.get(key), kind):
-            logger.info("malformed %s payload refused (%s)", body.get("type"), key)
-            return BoltResponse(status=400, body="malformed request")
-    if body.get("type") == "block_actions" and not all(isinstance(a, dict) for a in body["actions"]):
-        return BoltResponse(status=400, body="malformed request")
-    if "command" in body and not isinstance(body.get("command"), str):
+    reason = malformed(body)
+    if reason:
+        logger.info("malformed payload refused (%s)", reason)
         return BoltResponse(status=400, body="malformed request")
     return next()
 

@@ -44,3 +44,18 @@ class View(StrEnum):
 # Inputs inside modals are plain string ids; these patterns keep them parseable.
 QUESTION_BLOCK = "q:{question_id}"
 QUESTION_RE = re.compile(r"^q:(?P<question_id>[a-z0-9_-]+)$")
+
+
+def small_int(value: object) -> int | None:
+    """An id from a button value or modal metadata, or None.
+
+    Why not `str.isdigit()` + `int()`: isdigit accepts '²' (int() then raises) and any length
+    (a 30-digit id overflows PostgreSQL's integer and fails the whole request).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 2**31 else None
+    if isinstance(value, str) and value.isascii() and value.isdecimal() and len(value) <= 9:
+        return int(value)
+    return None

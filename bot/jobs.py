@@ -28,3 +28,13 @@ def process_due() -> int:
         handled = process_due_items(_deps)
         _deps.notify()
         return handled
+
+
+def retention() -> int:
+    """Daily: remove raw answers of sessions closed longer ago than each workspace's retention period."""
+    if _deps is None:
+        log.warning("retention ran before the scheduler was bound")
+        return 0
+    from bot.services.privacy import apply_retention
+
+    return apply_retention(_deps)

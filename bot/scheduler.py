@@ -17,6 +17,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import jobs
@@ -40,6 +41,13 @@ def make_scheduler(deps: Deps, *, blocking: bool) -> BackgroundScheduler:
         next_run_time=datetime.now(deps.settings.tz),  # catch up right after a restart
         id="process-due",
         name="process due prep rounds, reminders and follow-ups",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        jobs.retention,
+        trigger=CronTrigger(hour=3, minute=17, timezone=deps.settings.tz),
+        id="retention",
+        name="remove raw answers after the workspace's retention period",
         replace_existing=True,
     )
     return scheduler

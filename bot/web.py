@@ -48,8 +48,13 @@ class WsgiApp:
             return _reply(start_response, "413 Payload Too Large", b"too large")
         if self.slack is None:
             return _reply(start_response, "404 Not Found", b"Not Found")
-        if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST" and not self._signed(environ, length):
-            return _reply(start_response, "401 Unauthorized", b"invalid signature")
+        if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
+            if not self._signed(environ, length):
+                return _reply(start_response, "401 Unauthorized", b"invalid signature")
+            reason = self._shape_problem(environ)
+            if reason:
+                log.info("request %s refused: malformed %s", request_id, reason)
+                return _reply(start_response, "400 Bad Request", b"malformed request")
         try:
             chunks = self.slack(environ, start_response)
             return chunks
@@ -80,6 +85,18 @@ class WsgiApp:
             return SignatureVerifier(secret).is_valid(body, timestamp, signature)
         except (ValueError, TypeError):
             return False
+
+    @staticmethod
+    def _shape_problem(environ) -> str | None:
+        """Parse the (already read) body and check its shape before Bolt touches it."""
+        from bot.payloads import malformed, parse
+
+        raw = environ["wsgi.input"].getvalue() if isinstance(environ["wsgi.input"], io.BytesIO) else b""
+        try:
+            body = parse(raw, environ.get("CONTENT_TYPE", ""))
+        except (ValueError, TypeError):
+            return "body"
+        return malformed(body)
 
     def _health(self, start_response):
         db = self.runtime.db

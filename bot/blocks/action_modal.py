@@ -63,17 +63,26 @@ class ActionRequest:
 
 def parse_action(values: dict) -> ActionRequest:
     def el(block: str) -> dict:
-        item = (values.get(block) or {}).get("value") or {}
+        holder = values.get(block) if isinstance(values, dict) else None
+        item = holder.get("value") if isinstance(holder, dict) else None
         return item if isinstance(item, dict) else {}
 
-    raw_due = el("due").get("selected_date")
-    raw_target = el("target").get("value")
-    indicator = el("indicator").get("value") or (el("indicator").get("selected_option") or {}).get("value")
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    def option(element: dict) -> str:
+        chosen = element.get("selected_option")
+        return text(chosen.get("value")) if isinstance(chosen, dict) else ""
+
+    raw_due = text(el("due").get("selected_date"))
+    raw_target = text(el("target").get("value")).strip()
+    indicator = text(el("indicator").get("value")) or option(el("indicator"))
+    owner = text(el("owner").get("selected_user")) or None
     return ActionRequest(
-        what=(el("what").get("value") or "").strip(),
-        party=(el("party").get("selected_option") or {}).get("value") or "",
-        owner=el("owner").get("selected_user"),
+        what=text(el("what").get("value")).strip(),
+        party=option(el("party")),
+        owner=owner if owner and len(owner) <= 32 else None,
         due=date.fromisoformat(raw_due) if raw_due else None,
-        indicator=(indicator or "").strip() or None,
-        target=float(str(raw_target).replace(",", ".")) if raw_target not in (None, "") else None,
+        indicator=indicator.strip()[:64] or None,
+        target=float(raw_target.replace(",", ".")) if raw_target else None,
     )

@@ -22,7 +22,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.i18n import t
-from bot.ids import QUESTION_BLOCK, Action, View
+from bot.ids import QUESTION_BLOCK, Action, View, small_int
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,10 @@ def stage_ref(session_id: int, stage_id: str) -> str:
 
 def parse_stage_ref(value: str) -> tuple[int, str] | None:
     sid, _, stage_id = (value or "").partition(":")
-    if not sid.isdigit() or not stage_id:
+    number = small_int(sid)
+    if number is None or not stage_id or len(stage_id) > 64:
         return None
-    return int(sid), stage_id
+    return number, stage_id
 
 
 def progress_line(lang: str, progress: Progress) -> str:

@@ -8,7 +8,7 @@ from datetime import date, time
 
 from bot.blocks.kit import MODAL_TITLE_MAX, clip, plain
 from bot.i18n import t
-from bot.ids import View
+from bot.ids import View, small_int
 
 ROLE_INPUTS = (("participants_sw", "sociaal_werker"), ("participants_bm", "beleidsmedewerker"),
                ("participants_other", "other"), ("coordinators", "coordinator"))
@@ -100,7 +100,9 @@ class StartRequest:
 
 
 def _value(values: dict, block_id: str) -> dict:
-    return (values.get(block_id) or {}).get("value") or {}
+    block = values.get(block_id)
+    element = block.get("value") if isinstance(block, dict) else None
+    return element if isinstance(element, dict) else {}
 
 
 def parse_start(values: dict) -> StartRequest:
@@ -114,7 +116,7 @@ def parse_start(values: dict) -> StartRequest:
     raw_time = _value(values, "time").get("selected_time")
     return StartRequest(
         flow_id=((_value(values, "flow").get("selected_option") or {}).get("value") or ""),
-        outcome_id=int(outcome_opt["value"]) if outcome_opt and str(outcome_opt.get("value", "")).isdigit() else None,
+        outcome_id=small_int(outcome_opt.get("value")) if isinstance(outcome_opt, dict) else None,
         outcome_name=((_value(values, "outcome_new").get("value") or "").strip() or None),
         channel_id=_value(values, "channel").get("selected_conversation") or "",
         participants=participants,

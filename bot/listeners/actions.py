@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from bot.blocks.stage import answer_modal, parse_stage_ref
 from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import Action
+from bot.ids import Action, small_int
 from bot.services import commands as command_service
 from bot.services import home, sessions
 from bot.services.sessions import Refusal
@@ -105,7 +105,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         team, user = _who(body)
         value = _value(body)
-        home.publish_home(deps, team, user, page=int(value) if value.isdigit() else 20)
+        home.publish_home(deps, team, user, page=small_int(value) or 20)
 
     @app.action(Action.ACTION_ADD)
     def action_add(ack: Ack, body: dict, client, respond) -> None:
@@ -145,7 +145,7 @@ def register(app: App, deps: Deps) -> None:
         value = _value(body)
         lang = command_service.user_language(deps, team, user)
         try:
-            share_report(deps, team, user, int(value) if value.isdigit() else -1)
+            share_report(deps, team, user, small_int(value) or -1)
         except Refusal as refusal:
             _tell(respond, body, deps, client, refusal.message)
             return

@@ -20,6 +20,12 @@ def register(app: App, deps: Deps) -> None:
 
     service.EXTRA_SUBCOMMANDS.setdefault("reeks", reeks_command)
     service.EXTRA_SUBCOMMANDS.setdefault("series", reeks_command)
+    from bot.services.privacy import mijn_gegevens_command, wis_command
+
+    service.EXTRA_SUBCOMMANDS.setdefault("mijn-gegevens", mijn_gegevens_command)
+    service.EXTRA_SUBCOMMANDS.setdefault("my-data", mijn_gegevens_command)
+    service.EXTRA_SUBCOMMANDS.setdefault("wis", wis_command)
+    service.EXTRA_SUBCOMMANDS.setdefault("erase", wis_command)
     @app.command("/gesprek")
     def gesprek(ack: Ack, command: dict, client) -> None:
         text = (command.get("text") or "").strip()

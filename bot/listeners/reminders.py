@@ -14,7 +14,7 @@ from slack_bolt import Ack, App
 
 from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import Action, View
+from bot.ids import Action, View, small_int
 from bot.logs import log_failure
 from bot.services import commands as command_service
 from bot.services import followup, prep
@@ -31,7 +31,7 @@ def _who(body: dict) -> tuple[str, str]:
 def _number(body: dict) -> int | None:
     acts = body.get("actions") or [{}]
     value = acts[0].get("value") if isinstance(acts[0], dict) else None
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return small_int(value)
 
 
 def _reply(respond, client, body: dict, text: str) -> None:
@@ -51,6 +51,15 @@ def _meta(view: dict) -> dict:
     except (TypeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _element(view: dict, block_id: str) -> dict:
+    """One input's element from a submitted view, or {} when anything on the way is not an object."""
+    state = view.get("state") if isinstance(view.get("state"), dict) else {}
+    values = state.get("values") if isinstance(state.get("values"), dict) else {}
+    block = values.get(block_id) if isinstance(values.get(block_id), dict) else {}
+    element = block.get("value")
+    return element if isinstance(element, dict) else {}
 
 
 def _values(view: dict) -> dict[str, str]:
@@ -120,9 +129,9 @@ def register(app: App, deps: Deps) -> None:
     def on_prep(ack: Ack, body: dict, view: dict, client) -> None:
         team, user = _who(body)
         lang = command_service.user_language(deps, team, user)
-        session_id = _meta(view).get("session")
+        session_id = small_int(_meta(view).get("session"))
         try:
-            if not isinstance(session_id, int):
+            if session_id is None:
                 raise Refusal(t(lang, "errors.stale"))
             text = prep.submit_prep(deps, team, user, session_id, _values(view))
         except Refusal as refusal:
@@ -139,11 +148,11 @@ def register(app: App, deps: Deps) -> None:
     def on_absent(ack: Ack, body: dict, view: dict, client) -> None:
         team, user = _who(body)
         lang = command_service.user_language(deps, team, user)
-        raw = (((view.get("state") or {}).get("values") or {}).get("until") or {}).get("value") or {}
-        session_id = _meta(view).get("session")
+        raw = _element(view, "until")
+        session_id = small_int(_meta(view).get("session"))
         try:
-            until = date.fromisoformat(raw.get("selected_date") or "")
-            if not isinstance(session_id, int):
+            until = date.fromisoformat(str(raw.get("selected_date") or ""))
+            if session_id is None:
                 raise Refusal(t(lang, "errors.stale"))
             text = prep.set_absent(deps, team, user, session_id, until)
         except ValueError:
@@ -158,11 +167,11 @@ def register(app: App, deps: Deps) -> None:
     @app.view(View.ACTION_COMMENT)
     def on_comment(ack: Ack, body: dict, view: dict, client) -> None:
         team, user = _who(body)
-        action_id = _meta(view).get("action")
+        action_id = small_int(_meta(view).get("action"))
         values = _values(view)
         lang = command_service.user_language(deps, team, user)
         try:
-            if not isinstance(action_id, int):
+            if action_id is None:
                 raise Refusal(t(lang, "errors.stale"))
             text = followup.comment(deps, team, user, action_id, values.get("comment", ""))
         except Refusal as refusal:

@@ -15,7 +15,7 @@ from bot.blocks.stage import answer_values
 from bot.blocks.start_modal import parse_start
 from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import View
+from bot.ids import View, small_int
 from bot.logs import log_failure
 from bot.services import commands as command_service
 from bot.services import sessions
@@ -78,8 +78,8 @@ def register(app: App, deps: Deps) -> None:
         # up separately only when there is something to refuse.
         team, user = _who(body)
         meta = _metadata(view)
-        session_id, stage_id = meta.get("session"), meta.get("stage")
-        if not isinstance(session_id, int) or not isinstance(stage_id, str):
+        session_id, stage_id = small_int(meta.get("session")), meta.get("stage")
+        if session_id is None or not isinstance(stage_id, str) or len(stage_id) > 64:
             _refuse_in_modal(ack, view, t(command_service.user_language(deps, team, user), "errors.stale"))
             return
         values = answer_values((view.get("state") or {}).get("values") or {})

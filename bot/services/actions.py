@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.blocks.action_modal import PARTIES, action_modal, parse_action
 from bot.deps import Deps
 from bot.i18n import t
+from bot.ids import small_int
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.session_state import SessionGone, load
 from bot.services.sessions import Refusal
@@ -32,12 +33,12 @@ def action_modal_for(deps: Deps, team_id: str, user_id: str, session_id: int, st
 
 def submit_action(deps: Deps, team_id: str, user_id: str, meta: dict, values: dict,
                   request_key: str) -> dict[str, str] | None:
-    session_id = meta.get("session")
+    session_id = small_int(meta.get("session")) if isinstance(meta, dict) else None
     with deps.db.unit_of_work() as s:
         workspace = ensure_workspace(s, team_id)
         person = ensure_person(s, deps, workspace, user_id, fetch=False)
         lang = language_of(person, deps)
-        if not isinstance(session_id, int):
+        if session_id is None:
             raise Refusal(t(lang, "errors.stale"))
         try:
             loaded = load(s, deps.flows, session_id, team_id)

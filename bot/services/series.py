@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.i18n import t
+from bot.ids import small_int
 from bot.services.due import handler
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.planning import _fmt_when, add_due, plan_scheduled_session
@@ -112,9 +113,9 @@ def reeks_command(deps: Deps, command: dict, rest: str, lang: str) -> str:
             return "\n".join([f"*{t(lang, 'series.header')}*", *lines]) if lines else t(lang, "series.none")
         verb = parts[0].lower()
         if verb not in ("pauzeer", "pause", "hervat", "resume", "stop", "ritme", "rhythm") or len(parts) < 2 \
-                or not parts[1].lstrip("#").isdigit():
+                or small_int(parts[1].lstrip("#")) is None:
             return t(lang, "series.usage")
-        series_id = int(parts[1].lstrip("#"))
+        series_id = small_int(parts[1].lstrip("#"))
         series = s.get(Series, series_id)
         if series is None or series.workspace_id != workspace.id:
             return t(lang, "series.unknown", id=series_id)
