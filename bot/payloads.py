@@ -59,9 +59,18 @@ def malformed(body: Any) -> str | None:
         return "channel"
     if not _dict_or_none(body.get("container")) or not _dict_or_none(body.get("message")):
         return "container"
-    if "authorizations" in body and not (isinstance(body["authorizations"], list)
-                                         and all(isinstance(a, dict) for a in body["authorizations"])):
+    if "authorizations" in body and not (isinstance(body["authorizations"], list) and all(
+            isinstance(a, dict) and all(_str_or_none(a.get(k)) for k in ("team_id", "user_id", "enterprise_id"))
+            and all(isinstance(a.get(k, False), bool) for k in ("is_bot", "is_enterprise_install"))
+            for a in body["authorizations"])):
         return "authorizations"
+    install = body.get("is_enterprise_install", False)
+    if isinstance(install, str):  # slash commands are form-encoded: "true" / "false"
+        install = {"true": True, "false": False}.get(install.lower(), install)
+    if not isinstance(install, bool) or (install and not body.get("enterprise") and not body.get("enterprise_id")):
+        return "is_enterprise_install"
+    if "event" in body and not isinstance(body["event"], dict):
+        return "event"
     kind = body.get("type")
     if kind == "event_callback":
         event = body.get("event")
