@@ -95,3 +95,18 @@ def db(database_url):
         yield database
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def outcome(db) -> tuple[int, int]:
+    """(workspace_id, outcome_id): a workspace with one outcome, for data import and summary tests."""
+    from storage.models import Outcome, Workspace
+
+    with db.unit_of_work() as session:
+        workspace = Workspace(team_id="T0DATA", name="Gemeente Test")
+        session.add(workspace)
+        session.flush()
+        item = Outcome(workspace_id=workspace.id, name="Ouderen doen mee")
+        session.add(item)
+        session.flush()
+        return workspace.id, item.id

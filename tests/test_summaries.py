@@ -14,20 +14,6 @@ from storage.importing.save import import_outcome_data, import_story_data
 from storage.summaries import SummaryOptions, summarise, summary_for_outcome
 
 
-@pytest.fixture
-def outcome(db) -> tuple[int, int]:
-    from storage.models import Outcome, Workspace
-
-    with db.unit_of_work() as session:
-        workspace = Workspace(team_id="T0SUMMARY", name="Gemeente Test")
-        session.add(workspace)
-        session.flush()
-        item = Outcome(workspace_id=workspace.id, name="Ouderen doen mee")
-        session.add(item)
-        session.flush()
-        return workspace.id, item.id
-
-
 def _row(period, group="", reach=None, potential=None, goals_set=None, attained=None, respondents=None,
          mean=None, satisfied=None, activity="Koffie", kind="wijk"):
     return {"period": period, "activity": activity, "group_kind": kind if group else "", "group_value": group,

@@ -1,24 +1,10 @@
-"""Fixtures for import tests: a workspace with one outcome in the migrated test database."""
+"""Helpers for import tests (the `outcome` fixture lives in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
-from storage.models import DataSet, Outcome, OutcomeRow, Story, Workspace
-
-
-@pytest.fixture
-def outcome(db) -> tuple[int, int]:
-    """(workspace_id, outcome_id)."""
-    with db.unit_of_work() as session:
-        workspace = Workspace(team_id="T0IMPORT", name="Gemeente Test")
-        session.add(workspace)
-        session.flush()
-        item = Outcome(workspace_id=workspace.id, name="Ouderen doen mee")
-        session.add(item)
-        session.flush()
-        return workspace.id, item.id
+from storage.models import DataSet, OutcomeRow, Story
 
 
 def counts(db) -> dict[str, int]:
