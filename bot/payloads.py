@@ -11,9 +11,11 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-ID_MAX = 255
-_TOP_STRINGS = ("type", "team_id", "user_id", "api_app_id", "enterprise_id", "command", "text", "channel_id",
-                "trigger_id", "response_url", "token", "event_id", "challenge", "user_name", "team_domain")
+ID_MAX = 32  # Slack ids (T…, U…, C…, E…, A…) are about 11 characters; our columns hold 32
+TEXT_MAX = 255
+_TOP_IDS = ("team_id", "user_id", "api_app_id", "enterprise_id", "channel_id")
+_TOP_STRINGS = ("type", "command", "text", "trigger_id", "response_url", "token", "event_id", "challenge",
+                "user_name", "team_domain")
 
 
 def parse(raw: bytes, content_type: str) -> Any:
@@ -46,16 +48,19 @@ def malformed(body: Any) -> str | None:
     """The first reason this body cannot be from Slack, or None when its shape is plausible."""
     if not isinstance(body, dict):
         return "not an object"
-    for key in _TOP_STRINGS:
-        if key in body and not _str_or_none(body[key], 40_000 if key == "text" else ID_MAX):
+    for key in _TOP_IDS:
+        if key in body and not _str_or_none(body[key]):
             return key
-    if not _id_holder(body.get("team"), "id", "domain", "enterprise_id"):
+    for key in _TOP_STRINGS:
+        if key in body and not _str_or_none(body[key], 40_000 if key == "text" else TEXT_MAX):
+            return key
+    if not _id_holder(body.get("team"), "id", "enterprise_id"):
         return "team"
-    if not _id_holder(body.get("user"), "id", "team_id", "name", "username"):
+    if not _id_holder(body.get("user"), "id", "team_id"):
         return "user"
-    if not _id_holder(body.get("enterprise"), "id", "name") and not isinstance(body.get("enterprise"), str):
+    if not _id_holder(body.get("enterprise"), "id") and not _str_or_none(body.get("enterprise")):
         return "enterprise"
-    if not _id_holder(body.get("channel"), "id", "name"):
+    if not _id_holder(body.get("channel"), "id"):
         return "channel"
     if not _dict_or_none(body.get("container")) or not _dict_or_none(body.get("message")):
         return "container"
@@ -76,13 +81,17 @@ def malformed(body: Any) -> str | None:
         event = body.get("event")
         if not isinstance(event, dict) or not _str_or_none(event.get("type")):
             return "event"
-        for key in ("user", "channel", "channel_type", "subtype", "ts", "text", "tab"):
+        for key in ("user", "channel"):
+            if key in event and not _str_or_none(event[key]):
+                return f"event.{key}"
+        for key in ("channel_type", "subtype", "ts", "text", "tab"):
             if key in event and not _str_or_none(event[key], 40_000):
                 return f"event.{key}"
     if kind == "block_actions":
         acts = body.get("actions")
         if not isinstance(acts, list) or not all(
-                isinstance(a, dict) and _str_or_none(a.get("action_id")) and _str_or_none(a.get("block_id"))
+                isinstance(a, dict) and _str_or_none(a.get("action_id"), TEXT_MAX)
+                and _str_or_none(a.get("block_id"), TEXT_MAX)
                 and _str_or_none(a.get("value"), 2000) for a in acts):
             return "actions"
     if kind in ("block_actions", "view_submission", "view_closed", "block_suggestion") \
@@ -93,8 +102,10 @@ def malformed(body: Any) -> str | None:
         if kind in ("view_submission", "view_closed") and not isinstance(view, dict):
             return "view"
         if isinstance(view, dict):
-            for key in ("id", "callback_id", "hash", "type"):
-                if not _str_or_none(view.get(key)):
+            if not _str_or_none(view.get("id")):
+                return "view.id"
+            for key in ("callback_id", "hash", "type"):
+                if not _str_or_none(view.get(key), TEXT_MAX):
                     return f"view.{key}"
             if not _str_or_none(view.get("private_metadata"), 3000):
                 return "view.private_metadata"

@@ -105,12 +105,18 @@ def _value(values: dict, block_id: str) -> dict:
     return element if isinstance(element, dict) else {}
 
 
+def _short(value: object, limit: int = 32) -> str:
+    return value if isinstance(value, str) and len(value) <= limit else ""
+
+
 def parse_start(values: dict) -> StartRequest:
     """Turn `view.state.values` into a StartRequest; later roles never override earlier ones."""
     participants: dict[str, str] = {}
     for block_id, role in ROLE_INPUTS:
-        for user in _value(values, block_id).get("selected_users") or []:
-            participants.setdefault(user, role)
+        users = _value(values, block_id).get("selected_users")
+        for user in users if isinstance(users, list) else []:
+            if isinstance(user, str) and 0 < len(user) <= 32:  # Slack user ids; anything else is not one
+                participants.setdefault(user, role)
     outcome_opt = _value(values, "outcome").get("selected_option")
     raw_date = _value(values, "date").get("selected_date")
     raw_time = _value(values, "time").get("selected_time")
@@ -118,7 +124,7 @@ def parse_start(values: dict) -> StartRequest:
         flow_id=((_value(values, "flow").get("selected_option") or {}).get("value") or ""),
         outcome_id=small_int(outcome_opt.get("value")) if isinstance(outcome_opt, dict) else None,
         outcome_name=((_value(values, "outcome_new").get("value") or "").strip() or None),
-        channel_id=_value(values, "channel").get("selected_conversation") or "",
+        channel_id=_short(_value(values, "channel").get("selected_conversation")),
         participants=participants,
         theme=((_value(values, "theme").get("value") or "").strip() or None),
         on_date=date.fromisoformat(raw_date) if raw_date else None,

@@ -66,7 +66,7 @@ def _values(view: dict) -> dict[str, str]:
     out = {}
     for block_id, inputs in ((view.get("state") or {}).get("values") or {}).items():
         element = (inputs or {}).get("value") if isinstance(inputs, dict) else None
-        if isinstance(element, dict) and block_id.startswith("q:"):
+        if isinstance(element, dict) and block_id.startswith("q:") and isinstance(element.get("value"), str | None):
             out[block_id[2:]] = element.get("value") or ""
     return out
 
@@ -155,7 +155,7 @@ def register(app: App, deps: Deps) -> None:
             if session_id is None:
                 raise Refusal(t(lang, "errors.stale"))
             text = prep.set_absent(deps, team, user, session_id, until)
-        except ValueError:
+        except (ValueError, TypeError):
             ack(response_action="errors", errors={"until": t(lang, "errors.bad_date")})
             return
         except Refusal as refusal:
@@ -177,6 +177,10 @@ def register(app: App, deps: Deps) -> None:
         except Refusal as refusal:
             ack(response_action="errors", errors={"q:comment": refusal.message[:150]})
             return
+        except Exception:
+            log_failure(log, "saving a comment failed")
+            ack(response_action="errors", errors={"q:comment": t(lang, "errors.save_failed")[:150]})
+            return
         ack()
         _dm(client, user, text)
 
@@ -197,7 +201,8 @@ def _comment_modal(deps: Deps, team: str, user: str, action_id: int) -> dict:
 
 
 def _first(view: dict) -> str:
-    for block in view.get("blocks") or []:
+    blocks = view.get("blocks")
+    for block in blocks if isinstance(blocks, list) else []:
         if isinstance(block, dict) and block.get("type") == "input":
             return block.get("block_id", "q")
     return "q"

@@ -38,7 +38,8 @@ def _metadata(view: dict) -> dict:
 
 
 def _first_block(view: dict) -> str:
-    for block in view.get("blocks") or []:
+    blocks = view.get("blocks")
+    for block in blocks if isinstance(blocks, list) else []:
         if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
             return block["block_id"]
     return "flow"
