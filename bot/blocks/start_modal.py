@@ -105,6 +105,10 @@ def _value(values: dict, block_id: str) -> dict:
     return element if isinstance(element, dict) else {}
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _short(value: object, limit: int = 32) -> str:
     return value if isinstance(value, str) and len(value) <= limit else ""
 
@@ -118,17 +122,22 @@ def parse_start(values: dict) -> StartRequest:
             if isinstance(user, str) and 0 < len(user) <= 32:  # Slack user ids; anything else is not one
                 participants.setdefault(user, role)
     outcome_opt = _value(values, "outcome").get("selected_option")
-    raw_date = _value(values, "date").get("selected_date")
-    raw_time = _value(values, "time").get("selected_time")
+    raw_date = _text(_value(values, "date").get("selected_date"))
+    raw_time = _text(_value(values, "time").get("selected_time"))
+
+    def option(block_id: str, default: str) -> str:
+        chosen = _value(values, block_id).get("selected_option")
+        return _text(chosen.get("value")) or default if isinstance(chosen, dict) else default
+
     return StartRequest(
-        flow_id=((_value(values, "flow").get("selected_option") or {}).get("value") or ""),
+        flow_id=option("flow", ""),
         outcome_id=small_int(outcome_opt.get("value")) if isinstance(outcome_opt, dict) else None,
-        outcome_name=((_value(values, "outcome_new").get("value") or "").strip() or None),
+        outcome_name=(_text(_value(values, "outcome_new").get("value")).strip() or None),
         channel_id=_short(_value(values, "channel").get("selected_conversation")),
         participants=participants,
-        theme=((_value(values, "theme").get("value") or "").strip() or None),
+        theme=(_text(_value(values, "theme").get("value")).strip()[:200] or None),
         on_date=date.fromisoformat(raw_date) if raw_date else None,
         at_time=time.fromisoformat(raw_time) if raw_time else None,
-        visibility=((_value(values, "visibility").get("selected_option") or {}).get("value") or "hidden"),
-        repeat=((_value(values, "repeat").get("selected_option") or {}).get("value") or "none"),
+        visibility=v if (v := option("visibility", "hidden")) in ("hidden", "open", "anonymous") else "hidden",
+        repeat=option("repeat", "none"),
     )

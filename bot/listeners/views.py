@@ -55,9 +55,13 @@ def register(app: App, deps: Deps) -> None:
         team, user = _who(body)
         lang = command_service.user_language(deps, team, user)
         try:
-            request = parse_start((view.get("state") or {}).get("values") or {})
-        except (ValueError, TypeError, KeyError):
+            state = view.get("state") if isinstance(view.get("state"), dict) else {}
+            request = parse_start(state.get("values") if isinstance(state.get("values"), dict) else {})
+        except ValueError:  # a date or time that is not one
             _refuse_in_modal(ack, view, t(lang, "errors.bad_date"))
+            return
+        except (TypeError, KeyError, AttributeError):  # a form Slack would never send
+            _refuse_in_modal(ack, view, t(lang, "errors.generic"))
             return
         try:
             result = sessions.start_session(deps, team, user, request, request_key=f"start:{view.get('id', '')}")
