@@ -17,7 +17,7 @@ from bot.i18n import t
 from bot.ids import Action, View, small_int
 from bot.logs import log_failure
 from bot.services import commands as command_service
-from bot.services import followup, prep
+from bot.services import followup, notify, prep
 from bot.services.sessions import Refusal
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={_first(view): t(lang, "errors.save_failed")[:150]})
             return
         ack()
-        _dm(client, user, text)
+        notify.dm(deps, team, user, text)
 
     @app.view(View.ABSENT)
     def on_absent(ack: Ack, body: dict, view: dict, client) -> None:
@@ -162,7 +162,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"until": refusal.message[:150]})
             return
         ack()
-        _dm(client, user, text)
+        notify.dm(deps, team, user, text)
 
     @app.view(View.ACTION_COMMENT)
     def on_comment(ack: Ack, body: dict, view: dict, client) -> None:
@@ -182,7 +182,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"q:comment": t(lang, "errors.save_failed")[:150]})
             return
         ack()
-        _dm(client, user, text)
+        notify.dm(deps, team, user, text)
 
 
 def _comment_modal(deps: Deps, team: str, user: str, action_id: int) -> dict:
@@ -206,10 +206,3 @@ def _first(view: dict) -> str:
         if isinstance(block, dict) and block.get("type") == "input":
             return block.get("block_id", "q")
     return "q"
-
-
-def _dm(client, user: str, text: str) -> None:
-    try:
-        client.chat_postMessage(channel=user, text=text)
-    except Exception:
-        log.info("could not send a confirmation DM")
