@@ -41,8 +41,8 @@ from storage.models import (
     SessionStage,
     Workspace,
 )
+from tests.databases import PG_ADMIN_URL, temporary_database
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TEAM = "T0000TEST"  # the harness's team: its bot token and signing secret belong to it
 CHANNEL = "C0BENCH"
 # A Tuesday morning in Amsterdam that is no Dutch public holiday: reminders and prep DMs may go
@@ -112,42 +112,12 @@ def ms(seconds: float) -> str:
 # ---- databases --------------------------------------------------------------------------------
 
 
-def postgres_available() -> bool:
-    try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
 @contextmanager
 def fresh_database(kind: str, workdir: Path) -> Iterator[str]:
     """A migrated, empty database (SQLite file or `bench_<random>` on PostgreSQL), removed after."""
-    if kind == "sqlite":
-        path = workdir / f"bench_{uuid.uuid4().hex[:8]}.db"
-        url = f"sqlite:///{path}"
-        upgrade(url)
-        try:
-            yield url
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-        return
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    try:
+    with temporary_database(kind, workdir, prefix="bench") as url:
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class StatementCounter:

@@ -18,7 +18,8 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks.common import Config, Row, dumps, machine_info, postgres_available
+from benchmarks.common import Config, Row, dumps, machine_info
+from tests.databases import postgres_available
 
 BENCHMARKS = ("ack", "fanout", "summaries", "scheduler", "storage")
 DEFAULT_JSON = Path("var/benchmarks.json")

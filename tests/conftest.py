@@ -9,78 +9,33 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
+
+from tests.databases import postgres_available, temporary_database
 
 os.environ.setdefault("TZ", "Europe/Amsterdam")
 if hasattr(time, "tzset"):
     time.tzset()
 
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite")
-PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def _pg_available() -> bool:
-    from sqlalchemy import create_engine, text
-
-    try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
-def create_pg_database() -> str:
-    from sqlalchemy import create_engine, text
-
-    name = f"kg_test_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_pg_database(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    name = url.rsplit("/", 1)[1]
-    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(tmp_path) -> Iterator[str]:
     """A fresh, empty PostgreSQL database (skipped only when no server answers)."""
-    if not _pg_available():
+    if not postgres_available():
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    url = create_pg_database()
-    try:
+    with temporary_database("postgres", tmp_path) as url:
         yield url
-    finally:
-        drop_pg_database(url)
 
 
 @pytest.fixture
-def database_url(tmp_path, request) -> Iterator[str]:
+def database_url(tmp_path) -> Iterator[str]:
     """An empty database of the kind this run tests (SQLite file or fresh PostgreSQL)."""
-    if TEST_DATABASE == "postgres":
-        if not _pg_available():
-            pytest.fail("TEST_DATABASE=postgres but PostgreSQL is not running on 127.0.0.1:5432")
-        url = create_pg_database()
-        try:
-            yield url
-        finally:
-            drop_pg_database(url)
-    else:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+    if TEST_DATABASE == "postgres" and not postgres_available():
+        pytest.fail("TEST_DATABASE=postgres but PostgreSQL is not running on 127.0.0.1:5432")
+    with temporary_database(TEST_DATABASE, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

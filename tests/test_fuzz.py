@@ -44,7 +44,8 @@ from storage.models import (
     Participant,
     Workspace,
 )
-from tests.conftest import TEST_DATABASE, _pg_available, create_pg_database, drop_pg_database
+from tests.conftest import TEST_DATABASE
+from tests.databases import postgres_available, temporary_database
 from tests.e2e.conftest import CHANNEL, COORDINATOR, OUTSIDER, POLICY, SOCIAL, Conversation
 from tests.fakeslack import FakeSlack, SlackSender
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot, running_bot
@@ -565,16 +566,10 @@ class _Collect(logging.Handler):
 @pytest.fixture(scope="module")
 def module_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Like `database_url`, once for this module: the fuzz run is shared by its tests."""
-    if TEST_DATABASE == "postgres":
-        if not _pg_available():
-            pytest.fail("TEST_DATABASE=postgres but PostgreSQL is not running on 127.0.0.1:5432")
-        url = create_pg_database()
-        try:
-            yield url
-        finally:
-            drop_pg_database(url)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
+    if TEST_DATABASE == "postgres" and not postgres_available():
+        pytest.fail("TEST_DATABASE=postgres but PostgreSQL is not running on 127.0.0.1:5432")
+    with temporary_database(TEST_DATABASE, tmp_path_factory.mktemp("fuzz")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
