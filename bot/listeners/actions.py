@@ -49,28 +49,44 @@ def _tell(respond, body: dict, deps: Deps, client, text: str) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(Action.ANSWER_OPEN)
-    def open_answer(ack: Ack, body: dict, client, respond) -> None:
-        ack()
-        team, user = _who(body)
-        ref = parse_stage_ref(_value(body))
-        lang = command_service.user_language(deps, team, user)
-        if ref is None:
-            _tell(respond, body, deps, client, t(lang, "errors.stale"))
-            return
-        try:
-            loaded, own = sessions.answer_form(deps, team, user, *ref)
-        except Refusal as refusal:
-            _tell(respond, body, deps, client, refusal.message)
-            return
+    def stage_modal(build):
+        """A button that opens a modal for one stage: parse the stage reference, ask the service
+        for the view (or a polite refusal), open it while the trigger id is still valid."""
+
+        def listener(ack: Ack, body: dict, client, respond) -> None:
+            ack()
+            team, user = _who(body)
+            ref = parse_stage_ref(_value(body))
+            lang = command_service.user_language(deps, team, user)
+            if ref is None:
+                _tell(respond, body, deps, client, t(lang, "errors.stale"))
+                return
+            try:
+                view = build(team, user, lang, *ref)
+            except Refusal as refusal:
+                _tell(respond, body, deps, client, refusal.message)
+                return
+            client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+
+        return listener
+
+    def answer_view(team: str, user: str, lang: str, session_id: int, stage_id: str) -> dict:
         from storage.models import Outcome
 
+        loaded, own = sessions.answer_form(deps, team, user, session_id, stage_id)
         with deps.db.reader() as s:
             outcome = s.get(Outcome, loaded.session.outcome_id)
             outcome_name = outcome.name if outcome else ""
-        view = answer_modal(lang, session_id=ref[0], stage=loaded.flow.stage(ref[1]), outcome=outcome_name,
+        return answer_modal(lang, session_id=session_id, stage=loaded.flow.stage(stage_id), outcome=outcome_name,
                             theme=loaded.state.theme, current=own)
-        client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+
+    def action_view(team: str, user: str, _lang: str, session_id: int, stage_id: str) -> dict:
+        from bot.services import actions as action_service
+
+        return action_service.action_modal_for(deps, team, user, session_id, stage_id)
+
+    app.action(Action.ANSWER_OPEN)(stage_modal(answer_view))
+    app.action(Action.ACTION_ADD)(stage_modal(action_view))
 
     def _control(ack: Ack, body: dict, client, respond) -> None:
         ack()
@@ -106,24 +122,6 @@ def register(app: App, deps: Deps) -> None:
         team, user = _who(body)
         value = _value(body)
         home.publish_home(deps, team, user, page=small_int(value) or 20)
-
-    @app.action(Action.ACTION_ADD)
-    def action_add(ack: Ack, body: dict, client, respond) -> None:
-        ack()
-        from bot.services import actions as action_service
-
-        team, user = _who(body)
-        ref = parse_stage_ref(_value(body))
-        lang = command_service.user_language(deps, team, user)
-        if ref is None:
-            _tell(respond, body, deps, client, t(lang, "errors.stale"))
-            return
-        try:
-            view = action_service.action_modal_for(deps, team, user, ref[0], ref[1])
-        except Refusal as refusal:
-            _tell(respond, body, deps, client, refusal.message)
-            return
-        client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
 
     @app.action(Action.HOME_IMPORT)
     def home_import(ack: Ack, body: dict, client, respond) -> None:

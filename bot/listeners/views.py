@@ -49,6 +49,24 @@ def _refuse_in_modal(ack: Ack, view: dict, message: str) -> None:
     ack(response_action="errors", errors={_first_block(view): message[:150]})
 
 
+def _submit(ack: Ack, view: dict, work, failure: str, language, failure_key: str = "errors.save_failed") -> None:
+    """Run a submission's unit of work and answer the modal: closed when stored, the errors
+    (or a polite refusal) inside the modal otherwise. Slack hears 'ok' only after the commit."""
+    try:
+        errors = work()
+    except Refusal as refusal:
+        _refuse_in_modal(ack, view, refusal.message)
+        return
+    except Exception:
+        log_failure(log, failure)
+        _refuse_in_modal(ack, view, t(language(), failure_key))
+        return
+    if errors:
+        ack(response_action="errors", errors=errors)
+    else:
+        ack()
+
+
 def register(app: App, deps: Deps) -> None:
     @app.view(View.START)
     def on_start(ack: Ack, body: dict, view: dict) -> None:
@@ -63,19 +81,9 @@ def register(app: App, deps: Deps) -> None:
         except (TypeError, KeyError, AttributeError):  # a form Slack would never send
             _refuse_in_modal(ack, view, t(lang, "errors.generic"))
             return
-        try:
-            result = sessions.start_session(deps, team, user, request, request_key=f"start:{view.get('id', '')}")
-        except Refusal as refusal:
-            _refuse_in_modal(ack, view, refusal.message)
-            return
-        except Exception:
-            log_failure(log, "starting a session failed")
-            _refuse_in_modal(ack, view, t(lang, "errors.generic"))
-            return
-        if result.errors:
-            ack(response_action="errors", errors=result.errors)
-        else:
-            ack()
+        _submit(ack, view, lambda: sessions.start_session(
+            deps, team, user, request, request_key=f"start:{view.get('id', '')}").errors,
+            "starting a session failed", lambda: lang, failure_key="errors.generic")
 
     @app.view(View.ANSWER)
     def on_answer(ack: Ack, body: dict, view: dict) -> None:
@@ -88,38 +96,15 @@ def register(app: App, deps: Deps) -> None:
             _refuse_in_modal(ack, view, t(command_service.user_language(deps, team, user), "errors.stale"))
             return
         values = answer_values((view.get("state") or {}).get("values") or {})
-        try:
-            result = sessions.submit_answers(deps, team, user, session_id, stage_id, values)
-        except Refusal as refusal:
-            _refuse_in_modal(ack, view, refusal.message)
-            return
-        except Exception:
-            log_failure(log, "saving an answer failed")
-            _refuse_in_modal(ack, view, t(command_service.user_language(deps, team, user), "errors.save_failed"))
-            return
-        if result.errors:
-            ack(response_action="errors", errors=result.errors)
-        else:
-            ack()
+        _submit(ack, view, lambda: sessions.submit_answers(deps, team, user, session_id, stage_id, values).errors,
+                "saving an answer failed", lambda: command_service.user_language(deps, team, user))
 
     @app.view(View.ACTION)
     def on_action(ack: Ack, body: dict, view: dict) -> None:
         from bot.services import actions as action_service
 
         team, user = _who(body)
-        lang = command_service.user_language(deps, team, user)
-        try:
-            errors = action_service.submit_action(deps, team, user, _metadata(view),
-                                                  (view.get("state") or {}).get("values") or {},
-                                                  request_key=f"action:{view.get('id', '')}")
-        except Refusal as refusal:
-            _refuse_in_modal(ack, view, refusal.message)
-            return
-        except Exception:
-            log_failure(log, "saving an action failed")
-            _refuse_in_modal(ack, view, t(lang, "errors.save_failed"))
-            return
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+        _submit(ack, view, lambda: action_service.submit_action(
+            deps, team, user, _metadata(view), (view.get("state") or {}).get("values") or {},
+            request_key=f"action:{view.get('id', '')}"),
+            "saving an action failed", lambda: command_service.user_language(deps, team, user))
