@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.ids import Action, small_int
 from bot.services import commands as command_service
 from bot.services import home, sessions
-from bot.services.sessions import Refusal
+from bot.services.refusal import Refusal
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.ids import Action, View, small_int
 from bot.logs import log_failure
 from bot.services import commands as command_service
 from bot.services import followup, notify, prep
-from bot.services.sessions import Refusal
+from bot.services.refusal import Refusal
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from bot.i18n import t
 from bot.ids import View, small_int
 from bot.logs import log_failure
 from bot.services import commands as command_service
-from bot.services import sessions
-from bot.services.sessions import Refusal
+from bot.services import sessions, starting
+from bot.services.refusal import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def register(app: App, deps: Deps) -> None:
         except (TypeError, KeyError, AttributeError):  # a form Slack would never send
             _refuse_in_modal(ack, view, t(lang, "errors.generic"))
             return
-        _submit(ack, view, lambda: sessions.start_session(
+        _submit(ack, view, lambda: starting.start_session(
             deps, team, user, request, request_key=f"start:{view.get('id', '')}").errors,
             "starting a session failed", lambda: lang, failure_key="errors.generic")
 

@@ -9,8 +9,8 @@ from bot.deps import Deps
 from bot.i18n import t
 from bot.ids import small_int
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
+from bot.services.refusal import Refusal
 from bot.services.session_state import SessionGone, load
-from bot.services.sessions import Refusal
 from storage.models import Action
 from storage.outbox import enqueue, session_thread
 

@@ -19,7 +19,7 @@ from bot.ids import Action as Act
 from bot.services.due import handler
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.planning import add_due, policy_of
-from bot.services.sessions import Refusal
+from bot.services.refusal import Refusal
 from bot.worktime import next_nudge_moment, zone
 from storage.models import Action, ConversationSession, DueItem, Outcome, Person, Workspace
 from storage.outbox import enqueue

@@ -18,7 +18,7 @@ from bot.i18n import t
 from bot.ids import View
 from bot.services.people import ensure_person, ensure_workspace, language_of
 from bot.services.planning import PREP_STAGE, carried_actions
-from bot.services.sessions import Refusal
+from bot.services.refusal import Refusal
 from bot.worktime import next_nudge_moment, zone
 from storage.models import Action, Answer, ConversationSession, Outcome, Participant, Person, Workspace
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.deps import Deps
 from bot.i18n import t
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
-from bot.services.sessions import Refusal
+from bot.services.refusal import Refusal
 from storage.models import ConversationSession, Participant
 from storage.outbox import enqueue, session_thread
 

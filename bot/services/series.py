@@ -65,7 +65,7 @@ def next_cycle(s: Session, deps: Deps, item: DueItem) -> None:
                      anonymous=action.anonymous))
         carried += 1
     s.flush()
-    from bot.services.sessions import post_scheduled_root
+    from bot.services.starting import post_scheduled_root
     from storage.models import Workspace
 
     workspace = s.get(Workspace, series.workspace_id)

@@ -1,4 +1,4 @@
-"""Use cases of a running conversation: start, answer, advance, extend, skip, reopen, close.
+"""Use cases of a running conversation: answer, advance, extend, skip, reopen, close.
 
 Each function is one unit of work: authorise, load, run one engine step, save, enqueue
 the messages it causes. Errors a person can cause come back as `Refusal` (a translated,
@@ -9,244 +9,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from bot.blocks.start_modal import StartRequest
 from bot.deps import Deps
 from bot.i18n import t
 from bot.services import messages
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
-from bot.services.planning import plan_scheduled_session
-from bot.services.recurrence import EVERY_MONTHS
+from bot.services.refusal import Refusal, refusal_for
 from bot.services.session_state import Loaded, SessionGone, load, save
 from flows import engine as fe
-from storage.models import Answer, ConversationSession, Outcome, Participant
+from storage.models import Answer
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Refusal(Exception):
-    """A polite 'no' for the person who clicked, in their language."""
-
-    message: str
-
-
-def refusal_for(lang: str, error: Exception) -> Refusal:
-    code = getattr(error, "code", None)
-    key = f"errors.{code}" if code else "errors.generic"
-    try:
-        return Refusal(t(lang, key))
-    except KeyError:
-        return Refusal(t(lang, "errors.generic"))
-
-
-# ---- start ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class StartResult:
-    session_id: int | None = None
-    errors: dict[str, str] | None = None  # block_id -> message, for the modal
-
-
-def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest, request_key: str) -> StartResult:
-    """Create a session from the start modal. A second submit of the same modal is a no-op."""
-    with deps.db.unit_of_work() as s:
-        workspace = ensure_workspace(s, team_id, language=deps.settings.language)
-        coordinator = ensure_person(s, deps, workspace, user_id)
-        lang = language_of(coordinator, deps)
-        if not is_coordinator(s, workspace, coordinator):
-            raise Refusal(t(lang, "errors.not_coordinator"))
-        existing = s.scalar(select(ConversationSession.id).where(ConversationSession.request_key == request_key))
-        if existing is not None:
-            return StartResult(session_id=existing)
-        errors = _validate_start(deps, lang, request)
-        if errors:
-            return StartResult(errors=errors)
-        flow = deps.flows.get(request.flow_id)
-        outcome = _outcome(s, workspace.id, request)
-        participants = dict(request.participants)
-        participants.setdefault(user_id, "coordinator")
-        now = deps.now()
-        scheduled_at = _scheduled_at(request, deps)
-        later = scheduled_at is not None and scheduled_at > now + SCHEDULE_MARGIN
-        try:
-            if later:
-                state = fe.plan_session(flow, participants, theme=request.theme,
-                                        visibility=request.visibility or None)
-                events: list = []
-            else:
-                state, events = fe.start_session(flow, participants, now, theme=request.theme,
-                                                 visibility=request.visibility or None)
-        except fe.TransitionError as exc:
-            raise refusal_for(lang, exc) from exc
-        session = ConversationSession(
-            workspace_id=workspace.id,
-            outcome_id=outcome.id,
-            flow_id=flow.id,
-            flow_version=flow.version,
-            channel_id=request.channel_id,
-            theme=request.theme,
-            language=workspace.language or deps.settings.language,
-            visibility=state.visibility,
-            status=state.status,
-            scheduled_at=scheduled_at,
-            started_at=None if later else now,
-            created_by=user_id,
-            request_key=request_key,
-            state={},
-        )
-        s.add(session)
-        try:
-            with s.begin_nested():
-                s.flush()
-        except IntegrityError:  # a concurrent double submit won the race
-            s.expunge(session)
-            return StartResult(
-                session_id=s.scalar(
-                    select(ConversationSession.id).where(ConversationSession.request_key == request_key)
-                )
-            )
-        people = {}
-        for uid, role in participants.items():
-            person = coordinator if uid == user_id else ensure_person(s, deps, workspace, uid, fetch=False)
-            people[uid] = Participant(session_id=session.id, person_id=person.id, role=role)
-            s.add(people[uid])
-        s.flush()
-        if request.repeat in EVERY_MONTHS:
-            session.series_id = _create_series(s, deps, workspace, session, outcome, participants,
-                                               request.repeat).id
-        loaded = Loaded(session, workspace, flow, state, people, {})
-        save(s, loaded, state)
-        if later:
-            post_scheduled_root(s, deps, session, workspace)
-            plan_scheduled_session(s, deps, session, workspace)
-        else:
-            _post_root(s, loaded, outcome.name, user_id)
-            messages.emit(s, loaded, events, deps)
-        session_id = session.id
-    deps.notify()
-    return StartResult(session_id=session_id)
-
-
-SCHEDULE_MARGIN = timedelta(minutes=15)  # "today at 14:00" chosen at 13:50 just starts now
-
-
-def _create_series(s, deps: Deps, workspace, session: ConversationSession, outcome: Outcome,
-                   participants: dict[str, str], every: str):
-    from bot.services.recurrence import rule_from_first
-    from storage.models import Series
-
-    first = (session.scheduled_at or deps.now()).astimezone(deps.settings.tz)
-    series = Series(workspace_id=workspace.id, outcome_id=outcome.id, flow_id=session.flow_id,
-                    channel_id=session.channel_id, rule=rule_from_first(first, every),
-                    timezone=deps.settings.timezone, status="active", created_by=session.created_by,
-                    participants=[{"user": u, "role": r} for u, r in participants.items()])
-    s.add(series)
-    s.flush()
-    return series
-
-
-def post_scheduled_root(s, deps: Deps, session: ConversationSession, workspace) -> None:
-    """The thread for a planned session: when, who, and that preparation will follow."""
-    from bot.blocks.kit import header, section
-    from bot.services.planning import _fmt_when, policy_of
-
-    lang = session.language
-    outcome = s.get(Outcome, session.outcome_id)
-    flow = deps.flows.get(session.flow_id, session.flow_version)
-    participants = s.scalars(select(Participant).where(Participant.session_id == session.id)).all()
-    if session.visibility == "anonymous":
-        names = str(len(participants))
-    else:
-        from storage.models import Person
-
-        names = ", ".join(f"<@{s.get(Person, p.person_id).slack_user_id}>" for p in participants)
-    prep_at = max(deps.now(), session.scheduled_at - policy_of(workspace).prep_lead)
-    text = t(lang, "prep.scheduled_root", flow=flow.title.get(lang), date=_fmt_when(deps, session.scheduled_at),
-             coordinator=session.created_by, participants=names, prep_date=_fmt_when(deps, prep_at))
-    enqueue(s, method="chat.postMessage",
-            payload={"channel": session.channel_id, "text": t(lang, "session.header", outcome=outcome.name),
-                     "blocks": [header(t(lang, "session.header", outcome=outcome.name)), section(text)],
-                     "_report_to": session.created_by, "_lang": lang},
-            channel_key=session.channel_id, workspace_id=workspace.id, on_sent=f"session_root:{session.id}",
-            dedupe_key=f"root:{session.id}")
-
-
-def _validate_start(deps: Deps, lang: str, request: StartRequest) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    try:
-        flow = deps.flows.get(request.flow_id)
-    except Exception:
-        errors["flow"] = t(lang, "errors.unknown_flow")
-        return errors
-    if request.outcome_id is None and not request.outcome_name:
-        errors["outcome_new"] = t(lang, "start.need_outcome")
-    if flow.needs_theme and not request.theme:
-        errors["theme"] = t(lang, "start.need_theme")
-    if not request.participants:
-        errors["participants_sw"] = t(lang, "errors.no_participants")
-    if not request.channel_id:
-        errors["channel"] = t(lang, "errors.field_required")
-    return errors
-
-
-def _outcome(s, workspace_id: int, request: StartRequest) -> Outcome:
-    if request.outcome_id is not None:
-        outcome = s.get(Outcome, request.outcome_id)
-        if outcome is not None and outcome.workspace_id == workspace_id:
-            return outcome
-    name = (request.outcome_name or "").strip()[:200]
-    outcome = s.scalar(select(Outcome).where(Outcome.workspace_id == workspace_id, Outcome.name == name))
-    if outcome is None:
-        outcome = Outcome(workspace_id=workspace_id, name=name)
-        s.add(outcome)
-        s.flush()
-    return outcome
-
-
-def _scheduled_at(request: StartRequest, deps: Deps) -> datetime | None:
-    if request.on_date is None:
-        return None
-    at = request.at_time or datetime.min.time().replace(hour=14)
-    return datetime.combine(request.on_date, at, tzinfo=ZoneInfo(deps.settings.timezone))
-
-
-def _post_root(s, loaded: Loaded, outcome_name: str, coordinator: str) -> None:
-    from bot.blocks.kit import context, header, section
-
-    lang = loaded.session.language
-    flow_title = loaded.flow.title.get(lang)
-    if loaded.state.visibility == "anonymous":
-        names = t(lang, "status.missing_count", missing=len(loaded.participants), expected=len(loaded.participants))
-        names = str(len(loaded.participants))
-    else:
-        names = ", ".join(f"<@{u}>" for u in loaded.participants)
-    blocks = [
-        header(t(lang, "session.header", outcome=outcome_name)),
-        section(t(lang, "session.intro", flow=flow_title, coordinator=coordinator, participants=names)),
-    ]
-    if loaded.state.theme:
-        blocks.append(context(t(lang, "session.theme", theme=loaded.state.theme)))
-    enqueue(
-        s,
-        method="chat.postMessage",
-        payload={
-            "channel": loaded.session.channel_id,
-            "text": t(lang, "session.header", outcome=outcome_name),
-            "blocks": blocks,
-            "_report_to": coordinator,
-            "_lang": lang,
-        },
-        channel_key=loaded.session.channel_id,
-        workspace_id=loaded.workspace.id,
-        on_sent=f"session_root:{loaded.session.id}",
-    )
 
 
 # ---- answers -------------------------------------------------------------------------

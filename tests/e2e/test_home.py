@@ -7,7 +7,7 @@ import json
 import time
 
 from bot.blocks.start_modal import StartRequest
-from bot.services.sessions import start_session
+from bot.services.starting import start_session
 from tests.e2e.conftest import CHANNEL, COORDINATOR, wait_for
 from tests.harness import TEAM
 
