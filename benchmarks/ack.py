@@ -39,8 +39,8 @@ from benchmarks.common import (
     seed_sessions,
 )
 from benchmarks.common import verdict as judge
-from bot.web import _QuietHandler, _ThreadingServer
-from tests.fakeslack import FakeSlack, SlackSender
+from bot.fakeslack import FakeSlack, SlackSender
+from bot.web.server import _QuietHandler, _ThreadingServer
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM, running_bot
 
 NAME = "ack"

@@ -3,7 +3,7 @@
 Why this floor: chat.postMessage may run at 250 a minute per workspace (after a burst) and one a
 second per channel. No bot can deliver 1,000 DMs faster than those limits allow, so the time the
 limits force is the floor and our time is judged against it. The floor is computed from the
-very limits the fake enforces (`tests/fakeslack/limits.py`), so the two cannot drift apart.
+very limits the fake enforces (`bot/fakeslack/limits.py`), so the two cannot drift apart.
 
 Time is scaled: the fake and our pacer both run `SCALE` times faster than real time, so a
 four-minute fan-out takes seconds; the table shows scaled (Slack) seconds, the JSON both.
@@ -33,9 +33,9 @@ from benchmarks.common import (
     seed_sessions,
 )
 from benchmarks.common import verdict as judge
+from bot.fakeslack import LIMITS, FakeSlack, Limit
 from bot.services.due import process_due_items
 from storage import Database
-from tests.fakeslack import LIMITS, FakeSlack, Limit
 from tests.harness import BOT_TOKEN, TEAM, running_bot
 
 NAME = "fanout"

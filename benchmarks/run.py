@@ -5,7 +5,7 @@ the machine it ran on to JSON. Never fails on a missed target: a benchmark repor
 says PASS or FAIL, and a person decides. It exits non-zero only when a benchmark crashes, so
 the CI smoke run (`--smoke`: tiny sizes, no thresholds) catches benchmarks that rot.
 
-Run from the repository root (the benchmarks import `tests.harness` and `tests.fakeslack`).
+Run from the repository root (the benchmarks import `tests.harness`).
 """
 
 from __future__ import annotations

@@ -30,10 +30,10 @@ from benchmarks.common import (
     seed_sessions,
 )
 from benchmarks.common import verdict as judge
+from bot.fakeslack import FakeSlack
 from bot.services.due import process_due_items
 from storage import Database
 from storage.models import OutboxMessage
-from tests.fakeslack import FakeSlack
 from tests.harness import BOT_TOKEN, TEAM, running_bot
 
 NAME = "scheduler"

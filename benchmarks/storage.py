@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from benchmarks.common import WORKING_MOMENT, Config, Row, Stopwatch, fresh_database, seed_sessions
 from benchmarks.common import verdict as judge
+from bot.fakeslack import FakeSlack, SlackSender
 from storage.models import Answer
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM, running_bot
 
 NAME = "storage"

@@ -1,7 +1,7 @@
 """Write outbound Slack calls into the outbox, inside the caller's unit of work.
 
 Why: the state change and the message it causes commit together or not at all; the
-sender (bot/sender.py) delivers later, paced and retried. A payload may hold references
+sender (bot/slack/sender.py) delivers later, paced and retried. A payload may hold references
 resolved at send time (the thread of a session, the ts of a stage message), because those
 ts values exist only once the earlier message has been delivered.
 """

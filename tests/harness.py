@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from wsgiref.simple_server import make_server
 
 from bot.config import Settings, load_settings
-from bot.runtime import Runtime, build_runtime
-from bot.web import WsgiApp, _QuietHandler, _ThreadingServer
+from bot.runtime.build import Runtime, build_runtime
+from bot.web.app import WsgiApp
+from bot.web.server import _QuietHandler, _ThreadingServer
 from storage.migrate import upgrade
 
 SIGNING_SECRET = "test-signing-secret-0123456789"

@@ -295,7 +295,7 @@ def _previous_cycle(s: Session, registry: FlowRegistry, session: ConversationSes
 
 
 def _data_summary(db: Database, outcome_id: int, lang: str) -> DataSummary | None:
-    """Headline figures and charts from storage.summaries / bot.charts when both can be used.
+    """Headline figures and charts from storage.summaries / bot.report.charts when both can be used.
 
     Any failure here is logged and ends in "no data summary": the conversation is still reported.
     Without any imported rows there is nothing to summarise, so the (heavy) summary code is not loaded.
@@ -362,9 +362,9 @@ def _from_summary(summary, lang: str) -> DataSummary:
 
 def _charts(summary, lang: str, headlines: list[Headline], sources: list[str]) -> list[Chart]:
     try:
-        summary_chart = importlib.import_module("bot.charts").summary_chart
+        summary_chart = importlib.import_module("bot.report.charts").summary_chart
     except (ImportError, AttributeError):
-        log.info("bot.charts is not available; the report shows figures without a chart")
+        log.info("bot.report.charts is not available; the report shows figures without a chart")
         return []
     try:
         png = summary_chart(summary, lang)

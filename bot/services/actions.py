@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.blocks.action_modal import PARTIES, action_modal, parse_action
-from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import small_int
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.refusal import Refusal
 from bot.services.session_state import SessionGone, load
+from bot.slack.blocks.action_modal import PARTIES, action_modal, parse_action
+from bot.slack.ids import small_int
 from storage.models import Action
 from storage.outbox import enqueue, session_thread
 

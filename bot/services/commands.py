@@ -8,11 +8,11 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.blocks.start_modal import start_modal
-from bot.deps import Deps
 from bot.i18n import t
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.status import status_lines
+from bot.slack.blocks.start_modal import start_modal
 from storage.models import Outcome
 
 log = logging.getLogger(__name__)

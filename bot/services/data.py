@@ -22,9 +22,9 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.i18n import t
 from bot.logs import log_failure
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from storage.models import DataSet, Outcome, OutcomeRow, Workspace
 from storage.outbox import enqueue
@@ -111,8 +111,8 @@ def post_data_summary(s: Session, deps: Deps | None, workspace_id: int, outcome_
     calls `deps.notify()` (the rows are part of its transaction). `deps` is not needed today; it
     is accepted so callers need not change when settings start to matter here.
     """
-    from bot.blocks.data_summary import data_summary_blocks, data_summary_text
-    from bot.charts import summary_chart
+    from bot.report.charts import summary_chart
+    from bot.slack.blocks.data_summary import data_summary_blocks, data_summary_text
 
     workspace = s.get(Workspace, workspace_id)
     summary = summary_in_session(s, workspace, outcome_id, lang)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
+from bot.runtime.deps import Deps
 from storage.models import DueItem
 
 log = logging.getLogger(__name__)

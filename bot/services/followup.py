@@ -12,15 +12,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks.kit import actions, button, escape, section
-from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import Action as Act
+from bot.runtime.deps import Deps
 from bot.services.due import handler
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.planning import add_due, policy_of
 from bot.services.refusal import Refusal
-from bot.worktime import next_nudge_moment, zone
+from bot.services.worktime import next_nudge_moment, zone
+from bot.slack.blocks.kit import actions, button, escape, section
+from bot.slack.ids import Action as Act
 from storage.models import Action, ConversationSession, DueItem, Outcome, Person, Workspace
 from storage.outbox import enqueue
 

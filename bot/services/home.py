@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.blocks.home import ActionItem, HomeModel, PromptItem, RunningItem, UpcomingItem, home_view
-from bot.deps import Deps
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.session_state import load
 from bot.services.status import running_sessions
+from bot.slack.blocks.home import ActionItem, HomeModel, PromptItem, RunningItem, UpcomingItem, home_view
 from flows import engine as fe
 from storage.models import (
     Action,

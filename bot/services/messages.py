@@ -10,12 +10,12 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.kit import MESSAGE_BLOCKS_MAX, escape
-from bot.blocks.reveal import reveal_blocks, reveal_text, summary_blocks
-from bot.blocks.stage import Progress, StageView, stage_blocks, stage_text
 from bot.i18n import t
 from bot.logs import log_failure
 from bot.services.session_state import Loaded
+from bot.slack.blocks.kit import MESSAGE_BLOCKS_MAX, escape
+from bot.slack.blocks.reveal import reveal_blocks, reveal_text, summary_blocks
+from bot.slack.blocks.stage import Progress, StageView, stage_blocks, stage_text
 from flows import engine as fe
 from storage.outbox import enqueue, session_thread, stage_ts
 
@@ -180,7 +180,7 @@ def _post_thread(s: Session, loaded: Loaded, text: str, blocks: list[dict]) -> N
 
 def post_open_answer(s: Session, loaded: Loaded, user_id: str, stage, values: dict[str, str]) -> None:
     """Open sessions show each answer in the thread as soon as it is given."""
-    from bot.blocks.kit import section, split_text
+    from bot.slack.blocks.kit import section, split_text
 
     lang = loaded.session.language
     lines = [f"*<@{user_id}>* · {stage.title.get(lang)}"]
@@ -223,8 +223,8 @@ def post_session_summary(s: Session, loaded: Loaded, closed_by: str) -> None:
     if summary.conclusion and not loaded.session.conclusion:
         loaded.session.conclusion = "\n".join(summary.conclusion)[:4000]
     blocks = summary_blocks(lang, escape(name), summary, action_lines(s, loaded, lang), closed_by)
-    from bot.blocks.kit import actions, button
-    from bot.ids import Action as Act
+    from bot.slack.blocks.kit import actions, button
+    from bot.slack.ids import Action as Act
 
     blocks.append(actions(button(t(lang, "session.report_button"), Act.REPORT_MAKE, str(loaded.session.id)),
                           block_id="report"))
@@ -233,7 +233,7 @@ def post_session_summary(s: Session, loaded: Loaded, closed_by: str) -> None:
 
 def _post_context(s: Session, loaded: Loaded) -> bool:
     """Public figures on the session's theme for the workspace's gemeente (flows without data)."""
-    from bot.blocks.context_figures import context_blocks, indicator_for
+    from bot.slack.blocks.context_figures import context_blocks, indicator_for
     from storage.context import health_indicator
 
     gemeente = (loaded.workspace.settings or {}).get("gemeente")

@@ -6,7 +6,7 @@ the confirmation is gone; through the outbox it is delayed, not dropped.
 
 from __future__ import annotations
 
-from bot.deps import Deps
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_workspace
 from storage.outbox import enqueue
 

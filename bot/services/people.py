@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
+from bot.runtime.deps import Deps
 from storage.models import ConversationSession, Participant, Person, Workspace
 
 log = logging.getLogger(__name__)

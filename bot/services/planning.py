@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.blocks.kit import actions, button, context, escape, header, section, split_text
-from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import Action as Act
+from bot.runtime.deps import Deps
 from bot.services.due import handler
 from bot.services.people import ensure_person, language_of
 from bot.services.policy import Policy
-from bot.worktime import next_nudge_moment, zone
+from bot.services.worktime import next_nudge_moment, zone
+from bot.slack.blocks.kit import actions, button, context, escape, header, section, split_text
+from bot.slack.ids import Action as Act
 from flows import engine as fe
 from flows.roles import ROLE_ORDER
 from storage.models import (

@@ -12,14 +12,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot.blocks.kit import MODAL_TITLE_MAX, clip, context, plain, section
-from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import View
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_person, ensure_workspace, language_of
 from bot.services.planning import PREP_STAGE, carried_actions
 from bot.services.refusal import Refusal
-from bot.worktime import next_nudge_moment, zone
+from bot.services.worktime import next_nudge_moment, zone
+from bot.slack.blocks.kit import MODAL_TITLE_MAX, clip, context, plain, section
+from bot.slack.ids import View
 from storage.models import Action, Answer, ConversationSession, Outcome, Participant, Person, Workspace
 
 ACTION_QUESTION = "action_{id}"

@@ -26,11 +26,11 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.i18n import t
+from bot.runtime.deps import Deps
 from bot.services.data import dm_channel
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
-from bot.worktime import zone
+from bot.services.worktime import zone
 from storage.models import (
     Action,
     Answer,

@@ -10,8 +10,8 @@ import base64
 import tempfile
 from pathlib import Path
 
-from bot.deps import Deps
 from bot.i18n import t
+from bot.runtime.deps import Deps
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.refusal import Refusal
 from storage.models import ConversationSession, Participant

@@ -10,13 +10,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.i18n import t
-from bot.ids import small_int
+from bot.runtime.deps import Deps
 from bot.services.due import handler
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.planning import _fmt_when, add_due, plan_scheduled_session
 from bot.services.recurrence import EVERY_MONTHS, describe, next_after
+from bot.slack.ids import small_int
 from flows import engine as fe
 from storage.models import Action, ConversationSession, DueItem, Outcome, Participant, Person, Series
 from storage.outbox import enqueue

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.deps import Deps
 from bot.i18n import t
+from bot.runtime.deps import Deps
 from bot.services import messages
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.refusal import Refusal, refusal_for
@@ -134,9 +134,9 @@ def _upsert_answer(s, session_id: int, stage_id: str, question_id: str, particip
 def _send_private_copy(s, loaded: Loaded, user_id: str, stage, values: dict[str, str], lang: str,
                        nudge: bool) -> None:
     """A DM with the person's own answers and an edit button: their copy, visible only to them."""
-    from bot.blocks.kit import actions, button, context, section
-    from bot.blocks.stage import stage_ref
-    from bot.ids import Action
+    from bot.slack.blocks.kit import actions, button, context, section
+    from bot.slack.blocks.stage import stage_ref
+    from bot.slack.ids import Action
 
     lines = []
     for q in stage.questions:

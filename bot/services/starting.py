@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.blocks.start_modal import StartRequest
-from bot.deps import Deps
 from bot.i18n import t
+from bot.runtime.deps import Deps
 from bot.services import messages
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
 from bot.services.planning import plan_scheduled_session
 from bot.services.recurrence import EVERY_MONTHS
 from bot.services.refusal import Refusal, refusal_for
 from bot.services.session_state import Loaded, save
+from bot.slack.blocks.start_modal import StartRequest
 from flows import engine as fe
 from storage.models import ConversationSession, Outcome, Participant
 from storage.outbox import enqueue
@@ -141,8 +141,8 @@ def _create_series(s, deps: Deps, workspace, session: ConversationSession, outco
 
 def post_scheduled_root(s, deps: Deps, session: ConversationSession, workspace) -> None:
     """The thread for a planned session: when, who, and that preparation will follow."""
-    from bot.blocks.kit import header, section
     from bot.services.planning import _fmt_when, policy_of
+    from bot.slack.blocks.kit import header, section
 
     lang = session.language
     outcome = s.get(Outcome, session.outcome_id)
@@ -205,7 +205,7 @@ def _scheduled_at(request: StartRequest, deps: Deps) -> datetime | None:
 
 
 def _post_root(s, loaded: Loaded, outcome_name: str, coordinator: str) -> None:
-    from bot.blocks.kit import context, header, section
+    from bot.slack.blocks.kit import context, header, section
 
     lang = loaded.session.language
     flow_title = loaded.flow.title.get(lang)

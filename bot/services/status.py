@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.i18n import t
+from bot.runtime.deps import Deps
 from bot.services.session_state import load
 from flows import engine as fe
 from storage.models import ConversationSession, Outcome, Participant, Person, Workspace

@@ -21,12 +21,12 @@ from urllib.parse import quote, urlparse, urlsplit, urlunsplit
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.blocks.kit import escape, section, split_text
-from bot.deps import Deps
 from bot.i18n import t
 from bot.logs import log_failure
+from bot.runtime.deps import Deps
 from bot.services.data import find_outcome, outcome_names
 from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
+from bot.slack.blocks.kit import escape, section, split_text
 from storage.db import Database
 from storage.importing import ImportResult, format_problems
 from storage.importing import columns as C

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.fakeslack import FakeSlack, SlackSender
+from bot.fakeslack import FakeSlack, SlackSender
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM, running_bot
 
 CHANNEL = "C0CHAN"

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.fakeslack import FakeSlack, Reply
 from storage import Database
 from storage.migrate import upgrade
 from storage.models import ConversationSession, Outcome, Participant, Person, Workspace
-from tests.fakeslack import FakeSlack, Reply
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM
 
 PEOPLE = 50
@@ -91,7 +91,7 @@ def _working_zone() -> str | None:
     from zoneinfo import ZoneInfo
 
     from bot.services.policy import Policy
-    from bot.worktime import may_nudge
+    from bot.services.worktime import may_nudge
 
     hours = Policy.from_settings(WIDE_HOURS).hours
     for offset in range(-12, 15):

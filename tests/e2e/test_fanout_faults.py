@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack import FakeSlack, Reply
 from bot.services.due import process_due_items
 from bot.services.planning import add_due
 from flows import engine as fe
@@ -29,7 +30,6 @@ from storage import Database
 from storage.migrate import upgrade
 from storage.models import ConversationSession, OutboxMessage, Outcome, Participant, Person, Workspace
 from storage.outbox import enqueue, session_thread
-from tests.fakeslack import FakeSlack, Reply
 from tests.harness import BOT_TOKEN, TEAM, RunningBot, running_bot
 
 SCALE = 50.0  # FakeSlack(time_scale=...) and running_bot(rate_scale=...) must match

@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
+from bot.fakeslack import sign
 from tests.e2e.conftest import CHANNEL, wait_for
-from tests.fakeslack import sign
 from tests.harness import SIGNING_SECRET, running_bot
 
 
@@ -104,8 +104,8 @@ def test_healthz_reports_database_and_outbox(bot):
 
 def test_healthz_is_503_when_the_database_is_down(slack):
     url = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
-    from bot.runtime import build_runtime
-    from bot.web import WsgiApp
+    from bot.runtime.build import build_runtime
+    from bot.web.app import WsgiApp
     from tests.harness import settings_for
 
     runtime = build_runtime(settings_for(slack.url, url), start_sender=False)

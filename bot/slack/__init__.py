@@ -1,0 +1,1 @@
+"""Everything that faces Slack: the Bolt app, listeners, payload parsing, Block Kit, sending and pacing."""

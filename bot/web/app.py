@@ -1,0 +1,126 @@
+"""The HTTP face: one WSGI app for `/slack/events`, OAuth install pages and `/healthz`.
+
+Production: `gunicorn 'bot.web.app:create_wsgi_app()'`. `python -m bot run` serves the same
+app with a small threaded stdlib server, which is enough for one workspace.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import uuid
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select
+
+from bot import logs
+from bot.config import Settings, load_settings
+from bot.runtime.build import Runtime, build_runtime
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse floods early
+
+
+class WsgiApp:
+    """Routes requests; never lets an exception become a 5xx for Slack's endpoint."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.slack = SlackRequestHandler(runtime.app) if runtime.app is not None else None
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex[:12]
+        logs.request_id.set(request_id)
+        if path == "/healthz":
+            return self._health(start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            return _reply(start_response, "413 Payload Too Large", b"too large")
+        if self.slack is None:
+            return _reply(start_response, "404 Not Found", b"Not Found")
+        if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
+            if not self._signed(environ, length):
+                return _reply(start_response, "401 Unauthorized", b"invalid signature")
+            reason = self._shape_problem(environ)
+            if reason:
+                log.info("request %s refused: malformed %s", request_id, reason)
+                return _reply(start_response, "400 Bad Request", b"malformed request")
+        try:
+            chunks = self.slack(environ, start_response)
+            return chunks
+        except ValueError as exc:  # a signed but unparsable body (bad JSON, bad encoding)
+            log.info("request %s refused: malformed body (%s)", request_id, type(exc).__name__)
+            return _reply(start_response, "400 Bad Request", b"could not handle this request")
+        except Exception:
+            log.exception("request %s failed before Slack got an answer", request_id)
+            return _reply(start_response, "400 Bad Request", b"could not handle this request")
+
+    def _signed(self, environ, length: int) -> bool:
+        """Check Slack's signature before Bolt sees the body (Bolt checks again).
+
+        Why twice: a request with an empty or non-numeric timestamp header makes the
+        verifier raise instead of answer, and that must be a plain 401, never a pass.
+        The body is read once here and handed on to Bolt unchanged.
+        """
+        secret = self.runtime.deps.settings.signing_secret
+        if not secret:  # Socket Mode only: no HTTP events expected, Bolt decides
+            return True
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
+        if not timestamp.isdigit() or not signature:
+            return False
+        try:
+            return SignatureVerifier(secret).is_valid(body, timestamp, signature)
+        except (ValueError, TypeError):
+            return False
+
+    @staticmethod
+    def _shape_problem(environ) -> str | None:
+        """Parse the (already read) body and check its shape before Bolt touches it."""
+        from bot.slack.payloads import malformed, parse
+
+        raw = environ["wsgi.input"].getvalue() if isinstance(environ["wsgi.input"], io.BytesIO) else b""
+        try:
+            body = parse(raw, environ.get("CONTENT_TYPE", ""))
+        except (ValueError, TypeError):
+            return "body"
+        return malformed(body)
+
+    def _health(self, start_response):
+        db = self.runtime.db
+        ok = db.ping()
+        body: dict = {"database": "ok" if ok else "unreachable"}
+        if ok:
+            try:
+                with db.reader() as s:
+                    body["outbox_pending"] = s.scalar(
+                        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+                    )
+                    body["outbox_failed"] = s.scalar(
+                        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+                    )
+            except Exception:
+                body["outbox_pending"] = None
+        status = "200 OK" if ok else "503 Service Unavailable"
+        return _reply(start_response, status, json.dumps(body).encode(), "application/json")
+
+
+def _reply(start_response, status: str, body: bytes, content_type: str = "text/plain; charset=utf-8"):
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def create_wsgi_app(settings: Settings | None = None) -> WsgiApp:
+    """Factory for gunicorn: builds the runtime from the environment."""
+    settings = settings or load_settings()
+    settings.require_slack()
+    return WsgiApp(build_runtime(settings))
