@@ -100,9 +100,8 @@ class Demo:
                  "policy staff Bas and Bente")
 
     def import_data(self) -> None:
-        from storage.models import OutcomeRow, Story
-
         import storage
+        from storage.models import OutcomeRow, Story
 
         examples = Path(storage.__file__).resolve().parent / "examples"
         outcome = script.OUTCOME[self.lang]
