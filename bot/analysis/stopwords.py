@@ -34,7 +34,7 @@ zegt zeker zelf zich zie zien ziet zij zijn zo zoals zodat zonder zou zouden zow
 denk denken dacht vond gebeurt gebeuren heel hele helemaal echter ongeveer waarschijnlijk
 sinds tijdens
 nieuw nieuwe groot grote klein kleine goed goede belangrijk duidelijk mogelijk verschillend
-voel voelt voelen verschil verschilt verschillen herken herkent herkennen
+voel voelt voelen verschil verschilt verschillen herken herkent herkennen raak raakt raken blijf blijft blijven
 """
 
 _ENGLISH_WORDS: Final = """

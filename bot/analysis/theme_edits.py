@@ -109,7 +109,7 @@ def _replaced(themes: Themes, changes: dict[str, Theme | None]) -> Themes:
         new = changes.get(theme.id, theme)
         if new is not None:
             items.append(new)
-    return Themes(tuple(items), themes.language)
+    return Themes(tuple(items), themes.language, themes.issued)
 
 
 def rename(themes: Themes, theme_id: str, label: str) -> Themes:
@@ -152,7 +152,7 @@ def split(themes: Themes, theme_id: str, answer_keys: Iterable[AnswerKey], label
     items: list[Theme] = []
     for item in themes:
         items.extend((kept, new) if item.id == theme_id else (item,))
-    return Themes(tuple(items), themes.language)
+    return Themes(tuple(items), themes.language, themes.issued)
 
 
 def move(themes: Themes, answer_key: AnswerKey, to_id: str) -> Themes:

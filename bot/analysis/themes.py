@@ -70,9 +70,12 @@ class Themes:
 
     items: tuple[Theme, ...] = ()
     language: str = "nl"
+    issued: int = 0  # highest theme number handed out ("t7" → 7): ids of removed themes stay unused
 
     def __post_init__(self) -> None:
         check_language(self.language)
+        numbers = [int(t.id[1:]) for t in self.items if t.id[:1] == "t" and t.id[1:].isdigit()]
+        object.__setattr__(self, "issued", max(self.issued, *numbers, 0))
         ids = [theme.id for theme in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError(f"theme ids must be unique, got {ids}")
@@ -99,9 +102,12 @@ class Themes:
         return next((theme for theme in self.items if answer_key in theme.answer_keys), None)
 
     def next_id(self) -> str:
-        """An id no theme has had in this value: 't' plus one more than the highest number."""
-        numbers = [int(t.id[1:]) for t in self.items if t.id[:1] == "t" and t.id[1:].isdigit()]
-        return f"t{max(numbers, default=0) + 1}"
+        """An id no theme has had, also none that was merged away.
+
+        Why never reuse: a modal opened before a merge still names the old theme; with a reused
+        id its submission would edit a different theme instead of being refused.
+        """
+        return f"t{self.issued + 1}"
 
 
 def propose_themes(answers: Sequence[tuple[AnswerKey, str]], language: str) -> Themes:
