@@ -72,3 +72,11 @@ def test_features_add_compound_parts_next_to_the_lemma():
     first, second = features(documents)
     assert "buurtbewoner" in first and "bewoner" in first
     assert "bewoner" in second
+
+
+def test_preloading_the_dictionaries_refuses_an_unknown_language():
+    from bot.analysis.words import preload
+
+    preload(["nl"])
+    with pytest.raises(ValueError, match="unknown language 'xx'"):
+        preload(["xx"])
