@@ -13,7 +13,7 @@ NEVER_LOADED = ("slack_sdk", "slack_bolt", "sqlalchemy", "alembic", "storage", "
 # In the source also no network or database client: the standard library and numpy may load
 # urllib.parse for their own use, so these are checked on our source only.
 BANNED = (*NEVER_LOADED, "sqlite3", "requests", "urllib", "http")
-BANNED_BOT = ("bot.services", "bot.listeners", "bot.blocks", "bot.app", "bot.sender", "bot.runtime")
+BANNED_BOT = ("bot.services", "bot.slack", "bot.web", "bot.cli", "bot.runtime", "bot.report")
 
 
 def _imports(path: Path) -> list[str]:
