@@ -49,7 +49,8 @@ CHANNEL = "C0BENCH"
 # out at once. A fixed moment keeps the benchmarks independent of the day they run on.
 WORKING_MOMENT = datetime(2025, 11, 18, 10, 0, tzinfo=UTC)
 WIDE_HOURS = {"work_start": "00:00", "work_end": "23:59"}
-PACKAGES = ("slack-bolt", "slack-sdk", "SQLAlchemy", "psycopg", "alembic", "pandas", "numpy")
+PACKAGES = ("slack-bolt", "slack-sdk", "SQLAlchemy", "psycopg", "alembic", "pandas", "numpy", "scikit-learn",
+            "simplemma")
 
 log = logging.getLogger("benchmarks")
 
