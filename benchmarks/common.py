@@ -218,14 +218,12 @@ def seed_sessions(
                     state, _events = fe.start_session(flow, users, now)
                 else:
                     state = fe.plan_session(flow, users)
-                data = state.to_dict()
-                data.pop("answers", None)
                 session = ConversationSession(
                     workspace_id=workspace_id, outcome_id=outcome_id, flow_id=flow.id, flow_version=flow.version,
                     channel_id=CHANNEL, language="nl", visibility="hidden", status=state.status,
                     current_stage_id=state.current_stage_id, created_by="UCOORD",
                     scheduled_at=None if running else now + timedelta(days=7),
-                    started_at=now if running else None, thread_ts=f"1700000000.{index:06d}", state=data)
+                    started_at=now if running else None, thread_ts=f"1700000000.{index:06d}")
                 s.add(session)
                 s.flush()
                 for stage_id, stage_state in state.stages.items():

@@ -34,7 +34,7 @@ from benchmarks.common import (
 )
 from benchmarks.common import verdict as judge
 from bot.fakeslack import LIMITS, FakeSlack, Limit
-from bot.services.due import process_due_items
+from bot.services.due_work import process_due as process_due_items
 from storage import Database
 from tests.harness import BOT_TOKEN, TEAM, running_bot
 

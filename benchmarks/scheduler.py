@@ -31,7 +31,7 @@ from benchmarks.common import (
 )
 from benchmarks.common import verdict as judge
 from bot.fakeslack import FakeSlack
-from bot.services.due import process_due_items
+from bot.services.due_work import process_due as process_due_items
 from storage import Database
 from storage.models import OutboxMessage
 from tests.harness import BOT_TOKEN, TEAM, running_bot

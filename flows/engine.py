@@ -160,6 +160,8 @@ class SessionState:
     theme: str | None = None
     started_at: datetime | None = None
     closed_at: datetime | None = None
+    # Participants nobody waits for any more (declined, removed); their answers stay.
+    absent: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (datetimes as ISO strings, answers as a list of 4-item lists)."""
@@ -177,6 +179,7 @@ class SessionState:
             "theme": self.theme,
             "started_at": _iso(self.started_at),
             "closed_at": _iso(self.closed_at),
+            "absent": sorted(self.absent),
         }
 
     @classmethod
@@ -195,6 +198,7 @@ class SessionState:
             theme=data.get("theme"),
             started_at=_dt(data.get("started_at")),
             closed_at=_dt(data.get("closed_at")),
+            absent=frozenset(data.get("absent") or ()),
         )
 
     def answers_of(self, participant: str, stage_id: str) -> dict[str, str]:
@@ -327,14 +331,16 @@ def eligible(flow: Flow, state: SessionState, stage_id: str) -> list[str]:
     """Participants expected to answer this stage (by role), in a stable order.
 
     A stage for everyone awaits everyone except coordinators: they steer the conversation and
-    may answer, but nobody waits for them (unless the stage names their role).
+    may answer, but nobody waits for them (unless the stage names their role). Nobody waits for
+    a participant who declined or was removed (`absent`).
     """
     stage = flow.stage(stage_id)
     if stage.kind != "questions":
         return []
+    present = {p: role for p, role in state.participants.items() if p not in state.absent}
     if stage.roles is None:
-        return [p for p, role in state.participants.items() if role != "coordinator"]
-    return [p for p, role in state.participants.items() if role in stage.roles]
+        return [p for p, role in present.items() if role != "coordinator"]
+    return [p for p, role in present.items() if role in stage.roles]
 
 
 def missing_answers(flow: Flow, state: SessionState, stage_id: str) -> set[str]:

@@ -44,7 +44,7 @@ def _workspace_id(db, team: str | None) -> int:
     """
     from sqlalchemy import select
 
-    from bot.services.people import ensure_workspace
+    from bot.services.common.people import ensure_workspace
     from storage.models import Workspace
 
     with db.unit_of_work() as s:
@@ -65,7 +65,7 @@ def _import(args: argparse.Namespace) -> int:
     if not outcome:
         print(t(lang, "data.cli_no_outcome"), file=sys.stderr)
         return 2
-    from bot.services.uploads import MAX_UPLOAD_BYTES, import_file, report_lines
+    from bot.services.data.uploads import MAX_UPLOAD_BYTES, import_file, report_lines
     from storage import Database
     from storage.migrate import upgrade
 

@@ -192,10 +192,12 @@ class Demo:
         self.submit("answer_stage", values, user, view)
 
     def stage_status(self, stage_id: str) -> str:
-        from storage.models import ConversationSession
+        from storage.models import SessionStage
 
         with self.db().reader() as s:
-            return s.get(ConversationSession, self.session_id).state["stages"][stage_id]["status"]
+            row = s.scalar(select(SessionStage).where(SessionStage.session_id == self.session_id,
+                                                      SessionStage.stage_id == stage_id))
+            return row.status if row is not None else "pending"
 
     def conversation(self) -> None:
         self.at(datetime(2027, 3, 9, 14, 0, tzinfo=AMS))

@@ -40,6 +40,21 @@ class Response:
     json: Any = None
 
 
+_ENTITY_OPEN, _ENTITY_CLOSE = "\ue010", "\ue011"
+
+
+def mention(user_id: str, name: str | None = None) -> str:
+    """A user picked from Slack's mention menu while typing a command (not typed characters)."""
+    return f"{_ENTITY_OPEN}@{user_id}{'|' + name if name else ''}{_ENTITY_CLOSE}"
+
+
+def slack_escaped(typed: str) -> str:
+    """What Slack sends for typed text with `should_escape: true`: &, < and > escaped; entities
+    picked from menus (see `mention`) as Slack's own `<@U…>` markup."""
+    escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace(_ENTITY_OPEN, "<").replace(_ENTITY_CLOSE, ">")
+
+
 def _new_trigger() -> str:
     return f"trig-{uuid.uuid4().hex[:20]}"
 
@@ -199,13 +214,30 @@ class SlackSender:
             "user_id": user,
             "user_name": user_name or user.lower(),
             "command": command,
-            "text": text,
+            "text": slack_escaped(text),
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
             "response_url": self._response_url(),
             "trigger_id": self._trigger(trigger_id),
         }
         return self._post_form(fields)
+
+    def command_reply(self, text: str, *, user: str, timeout: float = 10.0, **kwargs: Any) -> dict[str, Any]:
+        """The private answer the person sees to a command: the acknowledgement's own text, or
+        (for work done after acknowledging) what the bot posted to the command's response_url."""
+        before = len(self.api.responses) if self.api is not None else 0
+        response = self.command(text, user=user, **kwargs)
+        if response.status != 200:
+            raise AssertionError(f"command answered {response.status}: {response.body}")
+        if isinstance(response.json, dict) and response.json.get("text"):
+            return response.json
+        deadline = time.monotonic() + timeout
+        while self.api is not None and time.monotonic() < deadline:
+            posted = self.api.responses[before:]
+            if posted:
+                return posted[0]["body"]
+            time.sleep(0.02)
+        raise AssertionError("no reply to the command (neither in the acknowledgement nor via response_url)")
 
     # -- interactivity ---------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from bot.report.texts import (
     _catalogue,
     _text,
 )
-from bot.services.session_state import Loaded, load
+from bot.services.common.store import Loaded, load
 from flows import Flow, FlowRegistry
 from flows import engine as fe
 from flows.roles import ROLE_ORDER

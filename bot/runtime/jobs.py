@@ -6,6 +6,8 @@ import logging
 import threading
 
 from bot.runtime.deps import Deps
+from bot.services import due_work
+from bot.services.privacy.retention import apply_retention
 
 log = logging.getLogger(__name__)
 _deps: Deps | None = None
@@ -23,9 +25,7 @@ def process_due() -> int:
         log.warning("process_due ran before the scheduler was bound")
         return 0
     with _lock:
-        from bot.services.due import process_due_items
-
-        handled = process_due_items(_deps)
+        handled = due_work.process_due(_deps)
         _deps.notify()
         return handled
 
@@ -35,6 +35,4 @@ def retention() -> int:
     if _deps is None:
         log.warning("retention ran before the scheduler was bound")
         return 0
-    from bot.services.privacy import apply_retention
-
     return apply_retention(_deps)

@@ -115,6 +115,6 @@ def malformed(body: Any) -> str | None:
                 if not isinstance(values, dict) or not all(
                         isinstance(v, dict) and all(isinstance(e, dict) for e in v.values()) for v in values.values()):
                     return "view.state"
-        elif view is not None:
+        elif view is not None or "view" in body:  # Bolt's logging reads view.type of any body with a view
             return "view"
     return None

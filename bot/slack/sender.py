@@ -27,10 +27,11 @@ from sqlalchemy import func, select, text
 from bot.i18n import t
 from bot.logs import log_failure
 from bot.slack.client import TokenSource
+from bot.slack.outgoing import Outgoing
 from bot.slack.pacing import Pacer
 from storage import Database
-from storage.models import ConversationSession, OutboxMessage, SessionStage, Workspace
-from storage.outbox import SESSION_THREAD, STAGE_TS, enqueue
+from storage.models import OutboxMessage, Workspace
+from storage.outbox import Unresolved, apply_on_sent, resolve
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,6 @@ TRANSIENT_ERRORS = frozenset(
 OUTBOX_EVENT = "kwaliteitsgesprek_outbox"  # message metadata type carrying our outbox id
 ADVISORY_LOCK_KEY = 74_201_117  # "kwaliteitsgesprek outbox" leader lock
 MAX_BACKOFF_SECONDS = 300.0
-
-
-class Unresolved(Exception):
-    """A placeholder's target (thread or stage message) has not been delivered yet."""
 
 
 @dataclass
@@ -246,7 +243,7 @@ class OutboxSender:
             if row is None or row.status != "pending":
                 return "sent"
             try:
-                payload = _resolve(s, row.payload)
+                payload = resolve(s, row.payload)
             except Unresolved:
                 row.next_attempt_at = now + timedelta(seconds=1)
                 return "waiting"
@@ -288,7 +285,7 @@ class OutboxSender:
         row.result_ts = ts
         row.error = None
         if row.on_sent and ts:
-            _apply_on_sent(s, row.on_sent, ts, response)
+            apply_on_sent(s, row.on_sent, ts)
 
     def recover(self) -> int:
         """Resolve rows left `sending` by a process that died mid-call; returns how many.
@@ -357,14 +354,9 @@ class OutboxSender:
                 if error in {"channel_not_found", "not_in_channel"}
                 else f"{t(lang, 'errors.generic')} ({row.method}: {error})"
             )
-            enqueue(
-                s,
-                method="chat.postMessage",
-                payload={"channel": report_to, "text": text_, "_is_report": True},
-                channel_key=report_to,
-                workspace_id=row.workspace_id,
-                dedupe_key=f"report:{row.id}",
-            )
+            out = Outgoing(s, row.workspace_id)
+            out.meta["_is_report"] = True
+            out.to_person(report_to, text_, dedupe=f"report:{row.id}")
         return "failed"
 
     @staticmethod
@@ -374,44 +366,11 @@ class OutboxSender:
         row.error = error
 
 
-def _resolve(s, value: Any) -> Any:
-    """Replace send-time placeholders with the ts values delivered earlier."""
-    if isinstance(value, dict):
-        if SESSION_THREAD in value and len(value) == 1:
-            ts = s.scalar(
-                select(ConversationSession.thread_ts).where(ConversationSession.id == value[SESSION_THREAD])
-            )
-            if not ts:
-                raise Unresolved()
-            return ts
-        if STAGE_TS in value and len(value) == 1:
-            ts = s.scalar(select(SessionStage.message_ts).where(SessionStage.id == value[STAGE_TS]))
-            if not ts:
-                raise Unresolved()
-            return ts
-        return {k: _resolve(s, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve(s, v) for v in value]
-    return value
-
-
 def _ts_of(response) -> str | None:
     data = response.data if hasattr(response, "data") else response
     if not isinstance(data, dict):
         return None
     return data.get("ts") or data.get("message_ts") or (data.get("view") or {}).get("id")
-
-
-def _apply_on_sent(s, on_sent: str, ts: str, response) -> None:
-    kind, _, ident = on_sent.partition(":")
-    if kind == "session_root":
-        session = s.get(ConversationSession, int(ident))
-        if session is not None and not session.thread_ts:
-            session.thread_ts = ts
-    elif kind == "stage_msg":
-        stage = s.get(SessionStage, int(ident))
-        if stage is not None:
-            stage.message_ts = ts
 
 
 def _upload(client, body: dict) -> Any:

@@ -80,8 +80,8 @@ class ConversationSession(Base):
     created_by: Mapped[str | None] = mapped_column(String(32))
     # Slack's view id of the start modal: a double submit of the same modal starts one session.
     request_key: Mapped[str | None] = mapped_column(String(128), unique=True)
-    # The pure engine's state as JSON (stage statuses, deadlines); the truth for transitions.
-    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What retention kept of the answers it removed (counts per stage and role), else None.
+    retained: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     outcome: Mapped[Outcome] = relationship()
@@ -92,7 +92,12 @@ class ConversationSession(Base):
 
 
 class SessionStage(Base):
-    """Where a stage's Slack message lives and when it opened/closed (engine state mirrors this)."""
+    """One stage of one session: its state in the engine's terms (status, opened, closed, deadline)
+    and, beside it, the bot's bookkeeping (whether its message was queued, and its ts).
+
+    Why here and nowhere else: the session's state is stored once. The engine's state is built
+    from these rows, the session's columns, its participants and its answers on every load.
+    """
 
     __tablename__ = "session_stages"
     __table_args__ = (UniqueConstraint("session_id", "stage_id"),)
@@ -102,6 +107,8 @@ class SessionStage(Base):
     stage_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | open | closed | skipped
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # The stage message was queued (its ts may not be known yet): reopening updates it, never posts again.
+    posted: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -119,7 +126,7 @@ class Participant(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active | declined
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | declined | removed
     absent_until: Mapped[date | None] = mapped_column(Date)
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     nudges_sent: Mapped[int] = mapped_column(Integer, default=0)

@@ -73,11 +73,11 @@ def test_a_person_sees_and_edits_only_their_own_answer(conversation, bot, slack,
 def test_status_shows_names_only_to_those_who_may_see_them(conversation, bot, slack, sender):
     conversation.start("duiding", "Zichtbaar resultaat")
     conversation.start("duiding", "Anoniem resultaat", visibility="anonymous")
-    participant_view = sender.command("status", user="USW1").json["text"]
+    participant_view = sender.command_reply("status", user="USW1")["text"]
     assert "Zichtbaar resultaat" in participant_view and "<@USW2>" in participant_view
     anonymous_line = participant_view[participant_view.index("Anoniem resultaat"):]
     assert "<@" not in anonymous_line and "4" in anonymous_line
-    outsider_view = sender.command("status", user=OUTSIDER).json["text"]
+    outsider_view = sender.command_reply("status", user=OUTSIDER)["text"]
     assert "Zichtbaar resultaat" not in outsider_view and "Anoniem resultaat" not in outsider_view
 
 

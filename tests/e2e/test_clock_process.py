@@ -23,7 +23,7 @@ PEOPLE = 50
 
 def _seed(database_url: str, tz: str) -> None:
     """A scheduled session with 50 participants whose prep round is due now."""
-    from bot.services.planning import add_due
+    from bot.services.common.agenda import add_due
     from flows import FlowRegistry
     from flows import engine as fe
 
@@ -38,12 +38,11 @@ def _seed(database_url: str, tz: str) -> None:
         outcome = Outcome(workspace_id=workspace.id, name="Minder eenzame ouderen")
         s.add(outcome)
         s.flush()
-        state = fe.plan_session(flow, users)
+        fe.plan_session(flow, users)  # the same validation the bot applies when planning
         session = ConversationSession(
             workspace_id=workspace.id, outcome_id=outcome.id, flow_id=flow.id, flow_version=flow.version,
             channel_id="C0CHAN", language="nl", visibility="hidden", status="scheduled",
-            scheduled_at=datetime.now(UTC) + timedelta(days=7), created_by="UP000", thread_ts="1700000000.000001",
-            state=state.to_dict())
+            scheduled_at=datetime.now(UTC) + timedelta(days=7), created_by="UP000", thread_ts="1700000000.000001")
         s.add(session)
         s.flush()
         for user, role in users.items():
@@ -90,8 +89,8 @@ def _working_zone() -> str | None:
     allows 00:00-23:59), so this real-time test runs on most days of the week."""
     from zoneinfo import ZoneInfo
 
-    from bot.services.policy import Policy
-    from bot.services.worktime import may_nudge
+    from bot.services.common.policy import Policy
+    from bot.services.common.worktime import may_nudge
 
     hours = Policy.from_settings(WIDE_HOURS).hours
     for offset in range(-12, 15):

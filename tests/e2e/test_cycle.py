@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services.due import process_due_items
+from bot.services.due_work import process_due as process_due_items
 from storage.models import Action, ConversationSession, Workspace
 from tests.e2e.conftest import CHANNEL, COORDINATOR, wait_for
 from tests.harness import TEAM

@@ -238,7 +238,7 @@ NO_POTENTIAL = (
 def test_summary_in_a_session_thread_with_cbs_potential_reach(bot, slack, sender, conversation):
     """What the stage opening of a `shows_data` stage calls: message and chart land in the session's thread;
     without potential reach in the data, the workspace's gemeente and ages give it from CBS, with the source."""
-    from bot.services.data import post_data_summary
+    from bot.services.data.figures import post_data_summary
     from storage.models import ConversationSession, Workspace
     from storage.outbox import session_thread
 
@@ -267,7 +267,7 @@ def test_summary_in_a_session_thread_with_cbs_potential_reach(bot, slack, sender
 
 
 def test_post_data_summary_without_data_posts_nothing(bot):
-    from bot.services.data import post_data_summary
+    from bot.services.data.figures import post_data_summary
     from storage.models import Workspace
 
     with bot.db.unit_of_work() as s:

@@ -10,8 +10,8 @@ import json
 
 from sqlalchemy import select
 
-from bot.services.session_state import load
-from storage.models import Action, Answer, ConversationSession, Participant, Person
+from bot.services.common.store import load
+from storage.models import Action, Answer, ConversationSession, Participant, Person, SessionStage
 from tests.e2e.conftest import CHANNEL, COORDINATOR, OUTSIDER, POLICY, SOCIAL, wait_for
 from tests.harness import TEAM
 
@@ -38,7 +38,9 @@ def current_stage(bot, session_id: int) -> str | None:
 
 def stage_status(bot, session_id: int, stage_id: str) -> str:
     with bot.db.reader() as s:
-        return s.get(ConversationSession, session_id).state["stages"][stage_id]["status"]
+        row = s.scalar(select(SessionStage).where(SessionStage.session_id == session_id,
+                                                  SessionStage.stage_id == stage_id))
+        return row.status if row is not None else "pending"
 
 
 def session_status(bot, session_id: int) -> str:

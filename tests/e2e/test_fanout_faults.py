@@ -23,9 +23,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import FakeSlack, Reply
-from bot.services.due import process_due_items
-from bot.services.planning import add_due
-from flows import engine as fe
+from bot.services.common.agenda import add_due
+from bot.services.due_work import process_due as process_due_items
 from storage import Database
 from storage.migrate import upgrade
 from storage.models import ConversationSession, OutboxMessage, Outcome, Participant, Person, Workspace
@@ -107,7 +106,7 @@ def _seed(database_url: str) -> dict[int, str]:
                     workspace_id=workspace.id, outcome_id=outcome.id, flow_id=flow.id, flow_version=flow.version,
                     channel_id=CHANNELS[index % len(CHANNELS)], language="nl", visibility="hidden",
                     status="scheduled", scheduled_at=FIXED_NOW + timedelta(days=7), created_by=USERS[0],
-                    thread_ts=f"1700000000.{index:06d}", state=fe.plan_session(flow, users).to_dict())
+                    thread_ts=f"1700000000.{index:06d}")
                 s.add(session)
                 s.flush()
                 channels[session.id] = session.channel_id

@@ -33,7 +33,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import FakeSlack, SlackSender
-from bot.services.session_state import load
+from bot.services.common.store import load
 from bot.slack.ids import Action, View
 from storage.models import (
     Action as ActionRow,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot.services.starting import start_session
+from bot.services.conversation.starting import start_session
 from bot.slack.blocks.start_modal import StartRequest
 from tests.e2e.conftest import CHANNEL, COORDINATOR, wait_for
 from tests.harness import TEAM

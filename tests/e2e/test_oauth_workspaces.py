@@ -108,7 +108,7 @@ def test_a_session_of_one_workspace_is_invisible_from_the_other(two_workspaces):
         session = s.get(ConversationSession, session_id)
         assert session.current_stage_id == "opening" and session.status == "running"
     # workspace two's status and Home show nothing of workspace one
-    status = two.command("status", user="UADMINTWO").json
+    status = two.command_reply("status", user="UADMINTWO")
     assert "Geheim resultaat" not in json.dumps(status, ensure_ascii=False)
     two.event({"type": "app_home_opened", "user": "UADMINTWO", "channel": "DUADMINTWO", "tab": "home"})
     wait_for(lambda: bot.drain() or slack.views_published("UADMINTWO"))

@@ -12,8 +12,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.fakeslack.signing import mention
 from bot.services import commands as command_service
-from bot.services.privacy import apply_retention, mijn_gegevens_command, parse_user, wis_command
+from bot.services.common.store import load
+from bot.services.privacy.erasure import parse_user
+from bot.services.privacy.retention import apply_retention
 from storage.models import (
     Action,
     Answer,
@@ -31,10 +34,9 @@ from tests.harness import TEAM
 
 
 @pytest.fixture
-def privacy_commands(monkeypatch):
-    """Register the subcommands as bot/listeners/commands.py will (restored after the test)."""
-    monkeypatch.setitem(command_service.EXTRA_SUBCOMMANDS, "mijn-gegevens", mijn_gegevens_command)
-    monkeypatch.setitem(command_service.EXTRA_SUBCOMMANDS, "wis", wis_command)
+def privacy_commands():
+    """The privacy subcommands are rows of the `/gesprek` table (bot/services/commands.py)."""
+    assert {"mijn-gegevens", "wis"} <= set(command_service.SUBCOMMANDS)
 
 
 def person_id(bot, user: str, team: str = TEAM) -> int | None:
@@ -93,9 +95,9 @@ def test_export_holds_own_answers_also_anonymous_and_nobody_elses(privacy_comman
     add_prep_answer(bot, open_session, "USW2", "voorbereiding-van-USW2")
     bot.drain()
 
-    reply = sender.command("mijn-gegevens", user="USW1")
-    assert reply.status == 200 and reply.json["response_type"] == "ephemeral"
-    assert "privébericht" in reply.json["text"]
+    reply = sender.command_reply("mijn-gegevens", user="USW1")
+    assert reply["response_type"] == "ephemeral"
+    assert "privébericht" in reply["text"]
     bot.drain()
     document = export_of(slack, "USW1")
 
@@ -118,8 +120,8 @@ def test_export_holds_own_answers_also_anonymous_and_nobody_elses(privacy_comman
 
 
 def test_export_of_someone_without_data_is_small_but_complete(privacy_commands, conversation, bot, slack, sender):
-    reply = sender.command("mijn-gegevens", user="UOUT")
-    assert reply.status == 200
+    reply = sender.command_reply("mijn-gegevens", user="UOUT")
+    assert "privébericht" in reply["text"]
     bot.drain()
     document = export_of(slack, "UOUT")
     assert document["participations"] == [] and document["actions"] == []
@@ -130,13 +132,13 @@ def test_only_a_coordinator_erases(privacy_commands, conversation, bot, slack, s
     flow = bot.runtime.deps.flows.get("duiding")
     session_id = conversation.start("duiding", "Minder eenzame ouderen")
     answer_opening(conversation, flow, session_id, ("USW2",))
-    reply = sender.command("wis <@USW2|sanne>", user="USW1")
-    assert reply.status == 200 and "coördinator" in reply.json["text"]
+    reply = sender.command_reply(f"wis {mention('USW2', 'sanne')}", user="USW1")
+    assert "coördinator" in reply["text"]
     assert person_id(bot, "USW2") is not None
     with bot.db.reader() as s:
         assert s.scalar(select(func.count()).select_from(Answer)) > 0
-    usage = sender.command("wis @sanne", user=COORDINATOR)
-    assert "/gesprek wis" in usage.json["text"]
+    usage = sender.command_reply("wis @sanne", user=COORDINATOR)
+    assert "/gesprek wis" in usage["text"]
     assert person_id(bot, "USW2") is not None
 
 
@@ -168,9 +170,8 @@ def test_coordinator_erases_a_person_and_keeps_the_group_record(privacy_commands
         s.add(Person(workspace_id=other.id, slack_user_id="USW1"))
     usw2_before = {a for a in _answer_values(bot) if "USW2" in a}
 
-    reply = sender.command("wis <@USW1|sam>", user=COORDINATOR)
-    assert reply.status == 200, reply.body
-    text = reply.json["text"]
+    reply = sender.command_reply(f"wis {mention('USW1', 'sam')}", user=COORDINATOR)
+    text = reply["text"]
     assert "<@USW1>" in text and "gewist" in text
 
     with bot.db.reader() as s:
@@ -178,8 +179,9 @@ def test_coordinator_erases_a_person_and_keeps_the_group_record(privacy_commands
                         .where(Workspace.team_id == TEAM, Person.slack_user_id == "USW1")) == 0
         assert s.scalar(select(func.count()).select_from(Participant).where(Participant.person_id == usw1)) == 0
         for session in s.scalars(select(ConversationSession)):
-            assert "USW1" not in session.state["participants"]
-            assert "USW1" not in json.dumps(session.state)
+            state = load(s, bot.runtime.deps.flows, session.id, TEAM).state
+            assert "USW1" not in state.participants
+            assert "USW1" not in json.dumps(state.to_dict())
         assert {s.get(ConversationSession, first).id, s.get(ConversationSession, second).id} == {first, second}
         kept = s.get(Action, action_id)
         assert kept is not None and kept.owner_person_id is None and kept.what == "Huisbezoeken bij 75-plussers"
@@ -194,8 +196,8 @@ def test_coordinator_erases_a_person_and_keeps_the_group_record(privacy_commands
     assert usw2_before and usw2_before <= values
     assert person_id(bot, "USW1", team="T0OTHER") is not None
 
-    again = sender.command("wis USW1", user=COORDINATOR)
-    assert "niets" in again.json["text"]
+    again = sender.command_reply("wis USW1", user=COORDINATOR)
+    assert "niets" in again["text"]
     assert _answer_values(bot) == values
 
 
@@ -245,12 +247,12 @@ def test_retention_keeps_counts_and_conclusion_and_runs_twice_safely(conversatio
         assert s.scalar(select(func.count()).select_from(Answer).where(Answer.session_id == old)) == 0
         assert s.scalar(select(func.count()).select_from(Answer).where(Answer.session_id == recent)) > 0
         session = s.get(ConversationSession, old)
-        retained = session.state["_retained"]
+        retained = session.retained
         assert retained["answers_per_stage"] == {"opening": opening_answers, "prep": 1}
         assert retained["participants_per_role"] == roles
         assert retained["removed_at"]
         assert session.conclusion == "We gaan vaker op huisbezoek."
-        assert session.status == "closed" and session.state["participants"]
+        assert session.status == "closed" and load(s, deps.flows, old, TEAM).state.participants
         assert s.scalar(select(func.count()).select_from(Action).where(Action.session_id == old)) == 1
         old_rows = s.scalars(select(OutboxMessage).where(OutboxMessage.id <= last_old_row,
                                                          OutboxMessage.status == "sent")).all()
@@ -258,12 +260,12 @@ def test_retention_keeps_counts_and_conclusion_and_runs_twice_safely(conversatio
         recent_texts = json.dumps([r.payload for r in s.scalars(
             select(OutboxMessage).where(OutboxMessage.id > last_old_row))], ensure_ascii=False)
         assert "-recent" in recent_texts
-        state_after_first = json.dumps(session.state, sort_keys=True)
+        state_after_first = json.dumps(session.retained, sort_keys=True)
         answers_after_first = _answer_values(bot)
 
     assert apply_retention(deps) == 0
     with bot.db.reader() as s:
-        assert json.dumps(s.get(ConversationSession, old).state, sort_keys=True) == state_after_first
+        assert json.dumps(s.get(ConversationSession, old).retained, sort_keys=True) == state_after_first
     assert _answer_values(bot) == answers_after_first
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from bot.i18n import t
 from bot.slack.blocks.kit import MODAL_TITLE_MAX, clip, plain
 from bot.slack.ids import View
+from bot.slack.markup import clean_input
 
 PARTIES = ("gemeente", "aanbieder", "samenwerkingsverband")
 
@@ -68,7 +69,7 @@ def parse_action(values: dict) -> ActionRequest:
         return item if isinstance(item, dict) else {}
 
     def text(value: object) -> str:
-        return value if isinstance(value, str) else ""
+        return clean_input(value) if isinstance(value, str) else ""
 
     def option(element: dict) -> str:
         chosen = element.get("selected_option")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.slack.blocks.kit import context, escape, header, section, split_text
+from bot.slack.blocks.kit import context, header, section, split_text
 
 # Theme words (Dutch and English, accent-free, lower case) → (RIVM indicator, age group, nl, en)
 THEMES: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
@@ -60,7 +60,7 @@ def context_blocks(rows: list, gemeente: str, what: tuple[str, str], age: str, l
     overall = []
     for year in years:
         first = next(r for r in rows if r.year == year)
-        overall.append(f"*{year}*: {escape(gemeente)} {_pct(first.gemeente_value, lang)} · "
+        overall.append(f"*{year}*: {gemeente} {_pct(first.gemeente_value, lang)} · "
                        f"{'Netherlands' if lang == 'en' else 'Nederland'} {_pct(first.nederland, lang)}")
     per_wijk: dict[str, dict[int, float | None]] = {}
     for r in rows:
@@ -71,5 +71,5 @@ def context_blocks(rows: list, gemeente: str, what: tuple[str, str], age: str, l
     head = "*Per wijk (CBS-wijkcode)*" if lang == "nl" else "*Per neighbourhood (CBS code)*"
     blocks.extend(section(chunk) for chunk in split_text(head + "\n" + "\n".join(lines)))
     note = ("Modelschattingen, geen tellingen." if lang == "nl" else "Model estimates, not counts.")
-    blocks.append(context(escape(rows[0].source), note))
+    blocks.append(context(rows[0].source, note))
     return blocks[:50]

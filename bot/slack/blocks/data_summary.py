@@ -21,7 +21,6 @@ from bot.slack.blocks.kit import (
     clip,
     context,
     divider,
-    escape,
     fields,
     header,
     section,
@@ -39,8 +38,8 @@ def _present(fig: Figure | None) -> bool:
 
 
 def _txt(fig: Figure, lang: str) -> str:
-    """A figure as mrkdwn: "<5" must be escaped, or Slack reads '<' as the start of a link."""
-    return escape(fig.text(lang))
+    """A figure as text ("<5" is escaped where the message leaves, like every text)."""
+    return fig.text(lang)
 
 
 def _rate(fig: Figure, lang: str) -> str:
@@ -132,7 +131,7 @@ def _group_line(group: GroupSummary, lang: str) -> str:
         elif reason.startswith("satisfied") and group.satisfied_diff is not None:
             parts.append(t(lang, "data.group_satisfied", rate=_txt(group.figures.share_satisfied, lang),
                            diff=_txt(group.satisfied_diff, lang)))
-    name = f"{_kind(group.kind, lang)} {escape(group.value)}".strip()
+    name = f"{_kind(group.kind, lang)} {group.value}".strip()
     return f"• *{name}*: " + "; ".join(parts)
 
 
@@ -149,9 +148,9 @@ def _story_blocks(summary: PeriodSummary, lang: str) -> list[dict[str, Any]]:
         return []
     blocks: list[dict[str, Any]] = [section(f"*{t(lang, 'data.stories')}*")]
     for story in summary.stories:
-        quoted = "\n".join("> " + line for line in escape(clip(story.text, STORY_MAX)).splitlines() if line.strip())
+        quoted = "\n".join("> " + line for line in clip(story.text, STORY_MAX).splitlines() if line.strip())
         blocks.append(section(quoted or "> …"))
-        where = ", ".join(escape(x) for x in (story.group_value, story.activity) if x)
+        where = ", ".join(x for x in (story.group_value, story.activity) if x)
         if where:
             blocks.append(context(where))
     return blocks
@@ -162,7 +161,7 @@ def data_summary_blocks(summary: PeriodSummary, lang: str = "nl") -> list[dict[s
     f = summary.figures
     blocks: list[dict[str, Any]] = [header(_title(summary, lang))]
     if summary.activities:
-        names = ", ".join(escape(a) for a in summary.activities[:8])
+        names = ", ".join(a for a in summary.activities[:8])
         if len(summary.activities) > 8:
             names += ", …"
         blocks.append(context(t(lang, "data.activities", names=names)))
@@ -193,8 +192,8 @@ def data_summary_blocks(summary: PeriodSummary, lang: str = "nl") -> list[dict[s
         blocks.append(divider())
         blocks.extend(stories)
 
-    footer = [escape(s) for s in summary.sources]
-    footer.append(escape(t(lang, "data.small_counts", t=summary.threshold)))
+    footer = [s for s in summary.sources]
+    footer.append(t(lang, "data.small_counts", t=summary.threshold))
     blocks.append(context(*footer[:CONTEXT_ELEMENTS_MAX]))
     if len(blocks) > MESSAGE_BLOCKS_MAX:  # cannot happen with 3 stories, but never let Slack refuse it
         blocks = blocks[: MESSAGE_BLOCKS_MAX - 1] + [blocks[-1]]

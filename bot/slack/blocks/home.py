@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.i18n import t
-from bot.slack.blocks.kit import VIEW_BLOCKS_MAX, actions, button, context, divider, escape, header, section
+from bot.slack.blocks.kit import VIEW_BLOCKS_MAX, actions, button, context, divider, header, section
 from bot.slack.ids import Action
+from bot.slack.markup import channel
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def home_view(model: HomeModel) -> dict:
         blocks.append(context(t(lang, "home.no_prompts")))
     for item in model.prompts[:page]:
         blocks.append(section(
-            t(lang, "home.stage_line", outcome=escape(item.outcome), stage=item.stage_title) + f"\n<#{item.channel_id}>",
+            t(lang, "home.stage_line", outcome=item.outcome, stage=item.stage_title) + f"\n{channel(item.channel_id)}",
             accessory=button(t(lang, "home.answer_button"), Action.ANSWER_OPEN, f"{item.session_id}:{item.stage_id}",
                              style="primary"),
         ))
@@ -87,7 +88,7 @@ def home_view(model: HomeModel) -> dict:
     if not model.upcoming:
         blocks.append(context(t(lang, "home.no_upcoming")))
     for up in model.upcoming[:page]:
-        blocks.append(section(f"*{escape(up.outcome)}* · {up.what}\n{up.when}"))
+        blocks.append(section(f"*{up.outcome}* · {up.what}\n{up.when}"))
     blocks += _more(lang, len(model.upcoming) - page, page, "upcoming")
 
     blocks += [header(t(lang, "home.your_actions"))]
@@ -95,7 +96,7 @@ def home_view(model: HomeModel) -> dict:
         blocks.append(context(t(lang, "home.no_actions")))
     for act in model.actions[:page]:
         due = f" · {t(lang, 'home.due', date=act.due)}" if act.due else ""
-        blocks.append(section(f"{escape(act.what)}{due}",
+        blocks.append(section(f"{act.what}{due}",
                               accessory=button(t(lang, "action.done"), Action.ACTION_DONE, str(act.action_id))))
     blocks += _more(lang, len(model.actions) - page, page, "actions")
 
@@ -109,7 +110,7 @@ def home_view(model: HomeModel) -> dict:
             blocks.append(context(t(lang, "home.no_running")))
         for run in model.running[:page]:
             progress = t(lang, "home.progress", answered=run.answered, expected=run.expected)
-            blocks.append(section(f"*{escape(run.outcome)}* ({run.flow}) · {run.stage_title}\n<#{run.channel_id}> · {progress}"))
+            blocks.append(section(f"*{run.outcome}* ({run.flow}) · {run.stage_title}\n{channel(run.channel_id)} · {progress}"))
         blocks += _more(lang, len(model.running) - page, page, "running")
         if model.series:
             blocks.append(section("*" + t(lang, "home.series") + "*\n" + "\n".join(model.series[:page])))

@@ -95,11 +95,3 @@ def split_text(text: str, limit: int = SECTION_MAX) -> list[str]:
     if current:
         chunks.append(current)
     return chunks or [""]
-
-
-def escape(text: str) -> str:
-    """Escape what people typed before it goes into mrkdwn: no accidental @channel or links.
-
-    Slack's rule: only &, < and > need escaping in message text.
-    """
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

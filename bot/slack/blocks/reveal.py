@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import t
-from bot.slack.blocks.kit import context, divider, escape, header, section, split_text
+from bot.slack.blocks.kit import context, divider, header, section, split_text
+from bot.slack.markup import mention
 from flows.engine import SessionSummary, StageSummary
 
 
@@ -19,18 +20,18 @@ def reveal_text(lang: str, stage: Any) -> str:
 
 
 def _author(lang: str, entry) -> str:
-    return f"<@{entry.author}>: " if entry.author else ""
+    return f"{mention(entry.author)}: " if entry.author else ""
 
 
 def stage_answer_blocks(lang: str, summary: StageSummary) -> list[dict]:
     blocks: list[dict] = []
     for question in summary.questions:
-        lines = [f"*{escape(question.label)}*"]
+        lines = [f"*{question.label}*"]
         if not question.by_role:
             lines.append(t(lang, "session.no_answers"))
         for role, entries in question.by_role:
             lines.append(f"_{t(lang, f'roles.{role}')}_")
-            lines.extend(f"• {_author(lang, e)}{escape(e.text)}" for e in entries)
+            lines.extend(f"• {_author(lang, e)}{e.text}" for e in entries)
         blocks.extend(section(chunk) for chunk in split_text("\n".join(lines)))
     return blocks
 
@@ -44,16 +45,16 @@ def summary_blocks(lang: str, outcome: str, summary: SessionSummary, actions: li
     """The closing summary: per stage by role, then the conclusion and the agreed actions."""
     blocks: list[dict] = [header(t(lang, "session.summary_header", outcome=outcome))]
     if summary.theme:
-        blocks.append(context(t(lang, "session.theme", theme=escape(summary.theme))))
+        blocks.append(context(t(lang, "session.theme", theme=summary.theme)))
     for stage in summary.stages:
         blocks.append(divider())
-        blocks.append(section(f"*{escape(stage.title)}*"))
+        blocks.append(section(f"*{stage.title}*"))
         blocks.extend(stage_answer_blocks(lang, stage))
     blocks.append(divider())
     if summary.conclusion:
-        text = f"*{t(lang, 'session.conclusion')}*\n" + "\n".join(escape(c) for c in summary.conclusion)
+        text = f"*{t(lang, 'session.conclusion')}*\n" + "\n".join(summary.conclusion)
         blocks.extend(section(chunk) for chunk in split_text(text))
     actions_text = f"*{t(lang, 'session.actions_header')}*\n" + ("\n".join(actions) or t(lang, "session.no_actions_yet"))
     blocks.extend(section(chunk) for chunk in split_text(actions_text))
-    blocks.append(context(t(lang, "session.closed", user=closed_by)))
+    blocks.append(context(t(lang, "session.closed", user=mention(closed_by))))
     return blocks

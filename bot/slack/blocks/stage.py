@@ -23,6 +23,7 @@ from bot.slack.blocks.kit import (
     section,
 )
 from bot.slack.ids import QUESTION_BLOCK, Action, View, small_int
+from bot.slack.markup import mentions
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,9 @@ def progress_line(lang: str, progress: Progress) -> str:
                  expected=progress.expected_count)
     parts = []
     if progress.answered:
-        parts.append(t(lang, "session.progress_named", names=", ".join(f"<@{u}>" for u in progress.answered)))
+        parts.append(t(lang, "session.progress_named", names=mentions(progress.answered)))
     if progress.missing:
-        parts.append(t(lang, "session.progress_missing", names=", ".join(f"<@{u}>" for u in progress.missing)))
+        parts.append(t(lang, "session.progress_missing", names=mentions(progress.missing)))
     return " · ".join(parts)
 
 

@@ -9,6 +9,7 @@ from datetime import date, time
 from bot.i18n import t
 from bot.slack.blocks.kit import MODAL_TITLE_MAX, clip, plain
 from bot.slack.ids import View, small_int
+from bot.slack.markup import clean_input
 
 ROLE_INPUTS = (("participants_sw", "sociaal_werker"), ("participants_bm", "beleidsmedewerker"),
                ("participants_other", "other"), ("coordinators", "coordinator"))
@@ -106,7 +107,8 @@ def _value(values: dict, block_id: str) -> dict:
 
 
 def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    """Typed text, cleaned once (NUL bytes, bidirectional overrides)."""
+    return clean_input(value) if isinstance(value, str) else ""
 
 
 def _short(value: object, limit: int = 32) -> str:

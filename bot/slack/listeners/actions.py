@@ -1,20 +1,28 @@
-"""Button clicks: answer, coordinator controls, Home tab buttons, actions."""
+"""Button clicks of a running conversation and of the Home tab.
+
+Each listener acknowledges at once, parses the payload into plain values (bot/slack/inbound.py),
+calls one service and shows its answer privately (bot/slack/listeners/respond.py). Buttons that
+open a modal ask the service for the view and open it while the trigger id is valid (3 s).
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 
 from slack_bolt import Ack, App
 
-from bot.i18n import t
 from bot.runtime.deps import Deps
-from bot.services import commands as command_service
-from bot.services import home, sessions
-from bot.services.refusal import Refusal
-from bot.slack.blocks.stage import answer_modal, parse_stage_ref
+from bot.services.commands import start_view
+from bot.services.conversation import steering
+from bot.services.conversation.agreed_actions import action_view
+from bot.services.conversation.answering import answer_view
+from bot.services.conversation.home import publish_home
+from bot.services.conversation.reports import share_report
+from bot.services.data.commands import data_subcommand
+from bot.slack.blocks.stage import parse_stage_ref
 from bot.slack.ids import Action, small_int
-
-log = logging.getLogger(__name__)
+from bot.slack.inbound import action_id, button_value
+from bot.slack.listeners.respond import Responder
 
 CONTROL_ACTIONS = {
     Action.STAGE_ADVANCE: "advance",
@@ -24,127 +32,75 @@ CONTROL_ACTIONS = {
     Action.SESSION_CLOSE: "close",
 }
 
-
-def _who(body: dict) -> tuple[str, str]:
-    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-    return team, (body.get("user") or {}).get("id", "")
-
-
-def _value(body: dict) -> str:
-    acts = body.get("actions") or [{}]
-    value = acts[0].get("value") if isinstance(acts[0], dict) else None
-    return value if isinstance(value, str) else ""
-
-
-def _tell(respond, body: dict, deps: Deps, client, text: str) -> None:
-    """A private reply to the clicker: through response_url when there is one, else a DM."""
-    if body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
-        return
-    team, user = _who(body)
-    try:
-        client.chat_postMessage(channel=user, text=text)
-    except Exception:
-        log.info("could not tell a user about a refusal")
+StageView = Callable[[Deps, str, str, int | None, str], dict]
 
 
 def register(app: App, deps: Deps) -> None:
-    def stage_modal(build):
-        """A button that opens a modal for one stage: parse the stage reference, ask the service
-        for the view (or a polite refusal), open it while the trigger id is still valid."""
-
-        def listener(ack: Ack, body: dict, client, respond) -> None:
+    def stage_modal(build: StageView):
+        def listener(ack: Ack, body: dict, client) -> None:
             ack()
-            team, user = _who(body)
-            ref = parse_stage_ref(_value(body))
-            lang = command_service.user_language(deps, team, user)
-            if ref is None:
-                _tell(respond, body, deps, client, t(lang, "errors.stale"))
-                return
-            try:
-                view = build(team, user, lang, *ref)
-            except Refusal as refusal:
-                _tell(respond, body, deps, client, refusal.message)
-                return
-            client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+            me = Responder(deps, body, client)
+            ref = parse_stage_ref(button_value(body)) or (None, "")
+            view = me.run(lambda: build(deps, me.team, me.user, *ref), "opening a stage modal")
+            if view is not None:
+                me.open(view)
 
         return listener
-
-    def answer_view(team: str, user: str, lang: str, session_id: int, stage_id: str) -> dict:
-        from storage.models import Outcome
-
-        loaded, own = sessions.answer_form(deps, team, user, session_id, stage_id)
-        with deps.db.reader() as s:
-            outcome = s.get(Outcome, loaded.session.outcome_id)
-            outcome_name = outcome.name if outcome else ""
-        return answer_modal(lang, session_id=session_id, stage=loaded.flow.stage(stage_id), outcome=outcome_name,
-                            theme=loaded.state.theme, current=own)
-
-    def action_view(team: str, user: str, _lang: str, session_id: int, stage_id: str) -> dict:
-        from bot.services import actions as action_service
-
-        return action_service.action_modal_for(deps, team, user, session_id, stage_id)
 
     app.action(Action.ANSWER_OPEN)(stage_modal(answer_view))
     app.action(Action.ACTION_ADD)(stage_modal(action_view))
 
-    def _control(ack: Ack, body: dict, client, respond) -> None:
+    def control(ack: Ack, body: dict, client) -> None:
         ack()
-        team, user = _who(body)
-        action_id = (body.get("actions") or [{}])[0].get("action_id")
-        ref = parse_stage_ref(_value(body))
-        lang = command_service.user_language(deps, team, user)
-        if ref is None or action_id not in CONTROL_ACTIONS:
-            _tell(respond, body, deps, client, t(lang, "errors.stale"))
-            return
-        try:
-            note = sessions.control(deps, team, user, ref[0], ref[1], CONTROL_ACTIONS[action_id])
-        except Refusal as refusal:
-            _tell(respond, body, deps, client, refusal.message)
-            return
+        me = Responder(deps, body, client)
+        session_id, stage_id = parse_stage_ref(button_value(body)) or (None, "")
+        op = CONTROL_ACTIONS.get(action_id(body), "")
+        note = me.run(lambda: steering.control(deps, me.team, me.user, session_id, stage_id, op), "a control")
         if note:
-            _tell(respond, body, deps, client, note)
+            me.tell(note)
 
-    for action_id in CONTROL_ACTIONS:
-        app.action(action_id)(_control)
+    for control_action in CONTROL_ACTIONS:
+        app.action(control_action)(control)
 
     @app.action(Action.HOME_START)
-    def home_start(ack: Ack, body: dict, client, respond) -> None:
+    def home_start(ack: Ack, body: dict, client) -> None:
         ack()
-        team, user = _who(body)
-        refusal = command_service.open_start_modal(deps, client, team, user, body.get("trigger_id", ""))
-        if refusal:
-            _tell(respond, body, deps, client, refusal)
+        me = Responder(deps, body, client)
+        view = me.run(lambda: start_view(deps, me.team, me.user), "opening the start modal")
+        if view is not None:
+            me.open(view)
+
+    @app.action(Action.START_FLOW)
+    def start_flow(ack: Ack, body: dict, client) -> None:
+        """'Start an evaluation' (and similar offers): the start modal with that flow chosen."""
+        ack()
+        me = Responder(deps, body, client)
+        flow_id = button_value(body) or None
+        view = me.run(lambda: start_view(deps, me.team, me.user, flow_id=flow_id), "opening the start modal")
+        if view is not None:
+            me.open(view)
 
     @app.action(Action.HOME_MORE)
-    def home_more(ack: Ack, body: dict) -> None:
+    def home_more(ack: Ack, body: dict, client) -> None:
         ack()
-        team, user = _who(body)
-        value = _value(body)
-        home.publish_home(deps, team, user, page=small_int(value) or 20)
+        me = Responder(deps, body, client)
+        me.run(lambda: publish_home(deps, me.team, me.user, page=small_int(button_value(body)) or 20),
+               "the Home tab")
 
     @app.action(Action.HOME_IMPORT)
-    def home_import(ack: Ack, body: dict, client, respond) -> None:
+    def home_import(ack: Ack, body: dict, client) -> None:
         """The Home tab's import button: how to share a file (coordinators) or why not."""
         ack()
-        from bot.services.data import data_subcommand
-
-        team, user = _who(body)
-        lang = command_service.user_language(deps, team, user)
-        _tell(respond, body, deps, client, data_subcommand(deps, {"team_id": team, "user_id": user}, "", lang))
+        me = Responder(deps, body, client)
+        text = me.run(lambda: data_subcommand(deps, me.team, me.user, "", ""), "the import help")
+        if text:
+            me.tell(text)
 
     @app.action(Action.REPORT_MAKE)
-    def report_make(ack: Ack, body: dict, client, respond) -> None:
-        """The button under a closed session's summary: the report as an HTML file in the thread."""
+    def report_make(ack: Ack, body: dict, client) -> None:
+        """The button under a closed session's summary: the report as a file in the thread."""
         ack()
-        from bot.services.reports import share_report
-
-        team, user = _who(body)
-        value = _value(body)
-        lang = command_service.user_language(deps, team, user)
-        try:
-            share_report(deps, team, user, small_int(value) or -1)
-        except Refusal as refusal:
-            _tell(respond, body, deps, client, refusal.message)
-            return
-        _tell(respond, body, deps, client, t(lang, "session.report_coming"))
+        me = Responder(deps, body, client)
+        note = me.run(lambda: share_report(deps, me.team, me.user, small_int(button_value(body))), "a report")
+        if note:
+            me.tell(note)

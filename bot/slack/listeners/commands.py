@@ -1,4 +1,9 @@
-"""`/gesprek <subcommand>`: help, start, status, data, reeks, mijn-gegevens, taal."""
+"""`/gesprek <subcommand>`: parse, acknowledge, call the command table, show its reply.
+
+Why some words answer after the acknowledgement: Slack waits 3 seconds; status overviews,
+exports and erasures may take longer, so those are acknowledged at once and answered through
+response_url (or a DM through the outbox when that fails).
+"""
 
 from __future__ import annotations
 
@@ -7,50 +12,43 @@ import logging
 from slack_bolt import Ack, App
 
 from bot.i18n import t
+from bot.logs import log_failure
 from bot.runtime.deps import Deps
-from bot.services import commands as service
-from bot.slack.blocks.help import help_blocks
+from bot.services.commands import SLOW, Command, Reply, run_command, word_of
+from bot.services.common.refusal import Refusal
+from bot.slack.inbound import command_text
+from bot.slack.listeners.respond import Responder
+from bot.slack.markup import finalise
 
 log = logging.getLogger(__name__)
 COMMANDS = ["/gesprek"]
 
 
 def register(app: App, deps: Deps) -> None:
-    from bot.services.series import reeks_command
-
-    service.EXTRA_SUBCOMMANDS.setdefault("reeks", reeks_command)
-    service.EXTRA_SUBCOMMANDS.setdefault("series", reeks_command)
-    from bot.services.privacy import mijn_gegevens_command, wis_command
-
-    service.EXTRA_SUBCOMMANDS.setdefault("mijn-gegevens", mijn_gegevens_command)
-    service.EXTRA_SUBCOMMANDS.setdefault("my-data", mijn_gegevens_command)
-    service.EXTRA_SUBCOMMANDS.setdefault("wis", wis_command)
-    service.EXTRA_SUBCOMMANDS.setdefault("erase", wis_command)
     @app.command("/gesprek")
     def gesprek(ack: Ack, command: dict, client) -> None:
-        text = (command.get("text") or "").strip()
-        sub, _, rest = text.partition(" ")
-        sub = sub.lower()
-        team_id = command.get("team_id", "")
-        user_id = command.get("user_id", "")
-        lang = service.user_language(deps, team_id, user_id)
-        if sub in ("", "help", "hulp", "?"):
-            ack(response_type="ephemeral", text=t(lang, "help.title"), blocks=help_blocks(lang))
-        elif sub == "start":
-            reply = service.open_start_modal(deps, client, team_id, user_id, command.get("trigger_id", ""))
-            if reply:
-                ack(response_type="ephemeral", text=reply)
-            else:
-                ack()
-        elif sub == "status":
-            ack(response_type="ephemeral", text=service.status_text(deps, team_id, user_id, lang))
-        elif sub in ("taal", "language"):
-            ack(response_type="ephemeral", text=service.set_language(deps, team_id, user_id, rest.strip()))
-        elif sub in service.EXTRA_SUBCOMMANDS:
-            ack(response_type="ephemeral", text=service.EXTRA_SUBCOMMANDS[sub](deps, command, rest.strip(), lang))
-        else:
-            ack(
-                response_type="ephemeral",
-                text=t(lang, "help.unknown", command=sub[:40]),
-                blocks=help_blocks(lang, unknown=sub[:40]),
-            )
+        text, raw = command_text(command)
+        parsed = Command(team_id=command.get("team_id") or "", user_id=command.get("user_id") or "",
+                         channel_id=command.get("channel_id") or "", text=text, raw=raw,
+                         trigger_id=command.get("trigger_id") or "")
+        responder = Responder(deps, {**command, "user": {"id": parsed.user_id}, "team": {"id": parsed.team_id}},
+                              client)
+        if word_of(parsed) in SLOW:
+            ack()
+            reply = responder.run(lambda: run_command(deps, parsed), "a slash command")
+            if reply is not None:
+                responder.tell(reply.text, reply.blocks or None)
+            return
+        try:
+            reply = run_command(deps, parsed)
+        except Refusal as refusal:
+            reply = Reply(refusal.message)
+        except Exception:
+            log_failure(log, "a slash command failed")
+            reply = Reply(t(responder.language(), "errors.generic"))
+        if reply.view is not None:
+            ack()
+            responder.open(reply.view)
+            return
+        ack(**finalise({"response_type": "ephemeral", "text": reply.text,
+                        **({"blocks": reply.blocks} if reply.blocks else {})}))

@@ -102,12 +102,12 @@ def _store_session(s, flow, state, workspace: Workspace, outcome: Outcome, peopl
                    visibility: str, start: datetime, end: datetime, conclusion: str | None = None,
                    series_id: int | None = None) -> tuple[ConversationSession, dict[str, Participant]]:
     """Write a session the way the bot does: session_state.save for state, Answer rows per answer."""
-    from bot.services.session_state import Loaded, save
+    from bot.services.common.store import Loaded, save
 
     session = ConversationSession(
         workspace_id=workspace.id, outcome_id=outcome.id, series_id=series_id, flow_id=flow.id,
         flow_version=flow.version, channel_id=CHANNEL_ID, language="nl", visibility=visibility,
-        status="running", started_at=start, created_by="U0CO00001", state={}, conclusion=conclusion,
+        status="running", started_at=start, created_by="U0CO00001", conclusion=conclusion,
     )
     s.add(session)
     s.flush()

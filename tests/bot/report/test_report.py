@@ -199,7 +199,7 @@ def test_previous_cycle_comes_from_the_same_series(db, registry):
         other = s.get(ConversationSession, built.previous_id)
         stray = ConversationSession(
             workspace_id=other.workspace_id, outcome_id=other.outcome_id, flow_id=other.flow_id,
-            flow_version=other.flow_version, channel_id="C0ANDERS", status="closed", state=dict(other.state),
+            flow_version=other.flow_version, channel_id="C0ANDERS", status="closed",
             started_at=other.started_at.replace(month=12, day=20), closed_at=other.closed_at.replace(day=20),
             conclusion="Losse sessie buiten de reeks.",
         )
@@ -314,7 +314,7 @@ def test_report_command(db, registry, tmp_path, monkeypatch, capsys):
 
 def test_builder_stores_what_the_bot_itself_loads(db, registry):
     """Guard for the test data: the stored session loads through the bot's own loader."""
-    from bot.services.session_state import load
+    from bot.services.common.store import load
 
     built = build_sessions(db, registry=registry)
     with db.reader() as s:

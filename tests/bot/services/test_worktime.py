@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.worktime import add_working_time, is_working_day, may_nudge, next_nudge_moment
+from bot.services.common.worktime import add_working_time, is_working_day, may_nudge, next_nudge_moment
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session
 from bot.i18n import t
 from bot.logs import log_failure
 from bot.runtime.deps import Deps
-from bot.services.data import find_outcome, outcome_names
-from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
-from bot.slack.blocks.kit import escape, section, split_text
+from bot.services.common.caller import asking
+from bot.services.data.figures import find_outcome, outcome_names
+from bot.slack.blocks.kit import section, split_text
+from bot.slack.markup import clean_input
+from bot.slack.outgoing import Outgoing
 from storage.db import Database
 from storage.importing import ImportResult, format_problems
 from storage.importing import columns as C
@@ -35,7 +37,6 @@ from storage.importing.save import save_outcome_file, save_story_file
 from storage.importing.stories import validate_story_file
 from storage.importing.validate import validate_outcome_file
 from storage.models import Outcome
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def clean_outcome_name(text: str) -> tuple[str, bool]:
     text = re.sub(r"<[@#!][^>]*>", " ", text or "")
     stories = bool(_STORY_PREFIX.match(text))
     text = _STORY_PREFIX.sub("", text)
-    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = clean_input(text, slack_escaped=True)  # Slack escaped the message text: decode it once, here
     text = " ".join(text.strip().strip("*_~`\"'‘’“”").split())
     return text[:200], stories
 
@@ -112,17 +113,17 @@ def import_file(db: Database, *, workspace_id: int, outcome_name: str, data: byt
 def report_lines(done: FileImport, filename: str, lang: str, *, slack: bool = True) -> list[str]:
     """What to tell the person: the problems (nothing saved) or what changed per period.
 
-    `slack=True` escapes what came from the file and bolds names (mrkdwn); False is plain text.
+    `slack=True` bolds names (mrkdwn; what came from the file is escaped where the message
+    leaves, bot/slack/markup.py); False is plain text for the command line.
     """
     result = done.result
-    clean = escape if slack else (lambda text: text)
     b = "*" if slack else "‘"
     e = "*" if slack else "’"
-    file_ = f"{b}{clean(filename)}{e}"
-    outcome = f"{b}{clean(done.outcome_name)}{e}"
+    file_ = f"{b}{filename}{e}"
+    outcome = f"{b}{done.outcome_name}{e}"
     if not result.ok:
         lines = [t(lang, "data.import_failed", file=file_, count=len(result.problems))]
-        lines += ["• " + clean(line) for line in format_problems(result.problems, lang, MAX_PROBLEM_LINES)]
+        lines += ["• " + line for line in format_problems(result.problems, lang, MAX_PROBLEM_LINES)]
         return lines
     key = "data.import_ok_stories" if result.kind == "stories" else "data.import_ok"
     lines = [t(lang, key, file=file_, outcome=outcome, rows=result.rows)]
@@ -139,7 +140,7 @@ def report_lines(done: FileImport, filename: str, lang: str, *, slack: bool = Tr
             lines.append("• " + t(lang, "data.period_new", period=change.period, added=change.added))
     if result.warnings:
         lines.append(t(lang, "data.warnings"))
-        lines += ["• " + clean(line) for line in format_problems(result.warnings, lang, 5)]
+        lines += ["• " + line for line in format_problems(result.warnings, lang, 5)]
     return lines
 
 
@@ -180,11 +181,8 @@ def download(url: str, token: str, *, api_url: str, limit: int = MAX_UPLOAD_BYTE
 
 
 def _reply(s: Session, workspace_id: int, channel: str, lines: list[str]) -> None:
-    text = "\n".join(lines)
-    blocks = [section(chunk) for chunk in split_text(text)][:50]
-    enqueue(s, method="chat.postMessage", channel_key=channel, workspace_id=workspace_id,
-            payload={"channel": channel, "text": lines[0] if lines else " ", "blocks": blocks,
-                     "unfurl_links": False})
+    blocks = [section(chunk) for chunk in split_text("\n".join(lines))]
+    Outgoing(s, workspace_id).message(channel, lines[0] if lines else " ", blocks, unfurl=False)
 
 
 def _is_table(file: dict) -> bool:
@@ -205,21 +203,16 @@ def handle_dm_files(deps: Deps, team_id: str, event: dict) -> None:
     if not user_id or not files:
         return
     name, stories = clean_outcome_name(event.get("text") or "")
-    with deps.db.unit_of_work() as s:
-        workspace = ensure_workspace(s, team_id, language=deps.settings.language)
-        person = ensure_person(s, deps, workspace, user_id)
-        lang = language_of(person, deps)
-        workspace_id = workspace.id
-        if not is_coordinator(s, workspace, person):
-            _reply(s, workspace_id, channel, [t(lang, "data.upload_not_coordinator")])
-            deps.notify()
+    with asking(deps, team_id, user_id) as me:
+        lang, workspace_id = me.lang, me.workspace.id
+        if not me.is_coordinator():
+            _reply(me.s, workspace_id, channel, [me.text("data.upload_not_coordinator")])
             return
         if not name:
-            names = outcome_names(s, workspace_id)
-            known = t(lang, "data.known_outcomes", names=", ".join(escape(n) for n in names)) if names else ""
-            _reply(s, workspace_id, channel, [t(lang, "data.upload_needs_outcome"), known] if known
-                   else [t(lang, "data.upload_needs_outcome")])
-            deps.notify()
+            names = outcome_names(me.s, workspace_id)
+            known = me.text("data.known_outcomes", names=", ".join(names)) if names else ""
+            _reply(me.s, workspace_id, channel, [me.text("data.upload_needs_outcome"), known] if known
+                   else [me.text("data.upload_needs_outcome")])
             return
     for file in files:
         try:
@@ -236,7 +229,7 @@ def _import_shared_file(deps: Deps, team_id: str, workspace_id: int, user_id: st
                         stories: bool | None, lang: str) -> list[str]:
     """Download and import one shared file; returns the answer's lines."""
     filename = str(file.get("name") or file.get("title") or "bestand")
-    shown = escape(filename)
+    shown = filename
     token = deps.tokens.bot_token(team_id) or ""
     if not file.get("url_private_download") and file.get("id"):
         try:
@@ -264,5 +257,5 @@ def _import_shared_file(deps: Deps, team_id: str, workspace_id: int, user_id: st
                            imported_by=user_id, stories=stories)
     lines = report_lines(done, filename, lang)
     if done.result.ok and done.result.kind == "outcome":
-        lines.append(t(lang, "data.show_hint", outcome=escape(done.outcome_name)))
+        lines.append(t(lang, "data.show_hint", outcome=done.outcome_name))
     return lines

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import time, timedelta
 
-from bot.services.worktime import WorkingHours
+from bot.services.common.worktime import WorkingHours
 
 
 @dataclass(frozen=True)

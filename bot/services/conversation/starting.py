@@ -18,16 +18,20 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import t
 from bot.runtime.deps import Deps
-from bot.services import messages
-from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
-from bot.services.planning import plan_scheduled_session
-from bot.services.recurrence import EVERY_MONTHS
-from bot.services.refusal import Refusal, refusal_for
-from bot.services.session_state import Loaded, save
+from bot.services.common.agenda import plan_scheduled_session, policy_of
+from bot.services.common.caller import asking
+from bot.services.common.people import ensure_person
+from bot.services.common.recurrence import EVERY_MONTHS, rule_from_first
+from bot.services.common.refusal import refusal_for
+from bot.services.common.store import Loaded, save
+from bot.services.common.worktime import format_when
+from bot.services.conversation.thread import emit
+from bot.slack.blocks.kit import context, header, section
 from bot.slack.blocks.start_modal import StartRequest
+from bot.slack.markup import mention, mentions
+from bot.slack.outgoing import Outgoing
 from flows import engine as fe
-from storage.models import ConversationSession, Outcome, Participant
-from storage.outbox import enqueue
+from storage.models import ConversationSession, Outcome, Participant, Person, Series
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +47,9 @@ class StartResult:
 
 def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest, request_key: str) -> StartResult:
     """Create a session from the start modal. A second submit of the same modal is a no-op."""
-    with deps.db.unit_of_work() as s:
-        workspace = ensure_workspace(s, team_id, language=deps.settings.language)
-        coordinator = ensure_person(s, deps, workspace, user_id)
-        lang = language_of(coordinator, deps)
-        if not is_coordinator(s, workspace, coordinator):
-            raise Refusal(t(lang, "errors.not_coordinator"))
+    with asking(deps, team_id, user_id) as me:
+        me.require_coordinator()
+        s, workspace, coordinator, lang = me.s, me.workspace, me.person, me.lang
         existing = s.scalar(select(ConversationSession.id).where(ConversationSession.request_key == request_key))
         if existing is not None:
             return StartResult(session_id=existing)
@@ -86,7 +87,6 @@ def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest,
             started_at=None if later else now,
             created_by=user_id,
             request_key=request_key,
-            state={},
         )
         s.add(session)
         try:
@@ -115,9 +115,8 @@ def start_session(deps: Deps, team_id: str, user_id: str, request: StartRequest,
             plan_scheduled_session(s, deps, session, workspace)
         else:
             _post_root(s, loaded, outcome.name, user_id)
-            messages.emit(s, loaded, events, deps)
+            emit(s, loaded, events, deps)
         session_id = session.id
-    deps.notify()
     return StartResult(session_id=session_id)
 
 
@@ -126,9 +125,6 @@ SCHEDULE_MARGIN = timedelta(minutes=15)  # "today at 14:00" chosen at 13:50 just
 
 def _create_series(s, deps: Deps, workspace, session: ConversationSession, outcome: Outcome,
                    participants: dict[str, str], every: str):
-    from bot.services.recurrence import rule_from_first
-    from storage.models import Series
-
     first = (session.scheduled_at or deps.now()).astimezone(deps.settings.tz)
     series = Series(workspace_id=workspace.id, outcome_id=outcome.id, flow_id=session.flow_id,
                     channel_id=session.channel_id, rule=rule_from_first(first, every),
@@ -141,28 +137,19 @@ def _create_series(s, deps: Deps, workspace, session: ConversationSession, outco
 
 def post_scheduled_root(s, deps: Deps, session: ConversationSession, workspace) -> None:
     """The thread for a planned session: when, who, and that preparation will follow."""
-    from bot.services.planning import _fmt_when, policy_of
-    from bot.slack.blocks.kit import header, section
-
     lang = session.language
     outcome = s.get(Outcome, session.outcome_id)
     flow = deps.flows.get(session.flow_id, session.flow_version)
-    participants = s.scalars(select(Participant).where(Participant.session_id == session.id)).all()
-    if session.visibility == "anonymous":
-        names = str(len(participants))
-    else:
-        from storage.models import Person
-
-        names = ", ".join(f"<@{s.get(Person, p.person_id).slack_user_id}>" for p in participants)
+    users = list(s.scalars(select(Person.slack_user_id).join(Participant, Participant.person_id == Person.id)
+                           .where(Participant.session_id == session.id).order_by(Participant.id)))
+    names = str(len(users)) if session.visibility == "anonymous" else mentions(users)
     prep_at = max(deps.now(), session.scheduled_at - policy_of(workspace).prep_lead)
-    text = t(lang, "prep.scheduled_root", flow=flow.title.get(lang), date=_fmt_when(deps, session.scheduled_at),
-             coordinator=session.created_by, participants=names, prep_date=_fmt_when(deps, prep_at))
-    enqueue(s, method="chat.postMessage",
-            payload={"channel": session.channel_id, "text": t(lang, "session.header", outcome=outcome.name),
-                     "blocks": [header(t(lang, "session.header", outcome=outcome.name)), section(text)],
-                     "_report_to": session.created_by, "_lang": lang},
-            channel_key=session.channel_id, workspace_id=workspace.id, on_sent=f"session_root:{session.id}",
-            dedupe_key=f"root:{session.id}")
+    text = t(lang, "prep.scheduled_root", flow=flow.title.get(lang),
+             date=format_when(deps, session.scheduled_at), coordinator=mention(session.created_by),
+             participants=names, prep_date=format_when(deps, prep_at))
+    title = t(lang, "session.header", outcome=outcome.name)
+    Outgoing(s, workspace.id, report_to=session.created_by, lang=lang).root(
+        session, title, [header(title), section(text)], dedupe=f"root:{session.id}")
 
 
 def _validate_start(deps: Deps, lang: str, request: StartRequest) -> dict[str, str]:
@@ -205,32 +192,12 @@ def _scheduled_at(request: StartRequest, deps: Deps) -> datetime | None:
 
 
 def _post_root(s, loaded: Loaded, outcome_name: str, coordinator: str) -> None:
-    from bot.slack.blocks.kit import context, header, section
-
-    lang = loaded.session.language
-    flow_title = loaded.flow.title.get(lang)
-    if loaded.state.visibility == "anonymous":
-        names = t(lang, "status.missing_count", missing=len(loaded.participants), expected=len(loaded.participants))
-        names = str(len(loaded.participants))
-    else:
-        names = ", ".join(f"<@{u}>" for u in loaded.participants)
-    blocks = [
-        header(t(lang, "session.header", outcome=outcome_name)),
-        section(t(lang, "session.intro", flow=flow_title, coordinator=coordinator, participants=names)),
-    ]
+    lang = loaded.lang
+    names = str(len(loaded.participants)) if loaded.anonymous else mentions(loaded.participants)
+    title = t(lang, "session.header", outcome=outcome_name)
+    blocks = [header(title), section(t(lang, "session.intro", flow=loaded.flow.title.get(lang),
+                                       coordinator=mention(coordinator), participants=names))]
     if loaded.state.theme:
         blocks.append(context(t(lang, "session.theme", theme=loaded.state.theme)))
-    enqueue(
-        s,
-        method="chat.postMessage",
-        payload={
-            "channel": loaded.session.channel_id,
-            "text": t(lang, "session.header", outcome=outcome_name),
-            "blocks": blocks,
-            "_report_to": coordinator,
-            "_lang": lang,
-        },
-        channel_key=loaded.session.channel_id,
-        workspace_id=loaded.workspace.id,
-        on_sent=f"session_root:{loaded.session.id}",
-    )
+    Outgoing(s, loaded.workspace.id, report_to=coordinator, lang=lang).root(
+        loaded.session, title, blocks)

@@ -1,13 +1,16 @@
-"""Processing of due work (prep rounds, reminders, summaries, follow-ups, next cycles).
+"""Processing of due work: claim a due row, hand it to its kind's handler, mark it done.
 
-Each kind registers a handler; `process_due_items` claims due rows in a transaction so a
-duplicate trigger or a second clock process never handles a row twice.
+Why the handlers are passed in as a table: the processor must not know the use cases (that
+made a cycle and a registry filled by import side effects); bot/services/due_work.py lists
+them explicitly. Rows are claimed one per transaction, on PostgreSQL with SKIP LOCKED, so a
+duplicate trigger or a second clock process never handles a row twice, and every message a
+handler causes commits together with the row's new status.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,25 +20,10 @@ from storage.models import DueItem
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Session, Deps, DueItem], None]
-HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
-
-
-def _load_handlers() -> None:
-    """Handlers register themselves on import; import them all before processing."""
-    from bot.services import followup, planning, series  # noqa: F401
-
-
-def process_due_items(deps: Deps, *, limit: int = 500) -> int:
-    """Handle due rows one transaction each; on PostgreSQL rows are claimed with SKIP LOCKED."""
-    _load_handlers()
+def process_due_items(deps: Deps, handlers: Mapping[str, Handler], *, limit: int = 500) -> int:
+    """Handle due rows, one transaction each; returns how many were handled."""
     handled = 0
     now = deps.now()
     while handled < limit:
@@ -51,12 +39,12 @@ def process_due_items(deps: Deps, *, limit: int = 500) -> int:
             item = s.scalar(query)
             if item is None:
                 break
-            fn = HANDLERS.get(item.kind)
-            if fn is None:
+            handler = handlers.get(item.kind)
+            if handler is None:
                 log.warning("no handler for due item kind %s", item.kind)
                 item.status = "cancelled"
             else:
-                fn(s, deps, item)
+                handler(s, deps, item)
                 if item.status == "pending" and item.due_at <= now:  # handlers may reschedule
                     item.status = "done"
                     item.done_at = now

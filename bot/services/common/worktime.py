@@ -74,3 +74,10 @@ def add_working_time(moment: datetime, delta: timedelta, tz: ZoneInfo,
                      hours: WorkingHours = DEFAULT_HOURS) -> datetime:
     """`moment + delta`, then moved forward to the next allowed nudge moment."""
     return next_nudge_moment(moment + delta, tz, hours)
+
+
+def format_when(deps, when: datetime | None, tz_name: str | None = None) -> str:
+    """A moment as people read it in a zone (a person's own, else the workspace's): dd-mm-yyyy hh:mm."""
+    if when is None:
+        return ""
+    return when.astimezone(zone(tz_name, deps.settings.timezone)).strftime("%d-%m-%Y %H:%M")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.runtime.deps import Deps
-from bot.services.people import ensure_person, ensure_workspace, is_coordinator, language_of
-from bot.services.session_state import load
-from bot.services.status import running_sessions
+from bot.services.common.caller import Caller, asking
+from bot.services.common.store import load
+from bot.services.conversation.status import running_sessions
+from bot.services.cycle.series import series_lines
 from bot.slack.blocks.home import ActionItem, HomeModel, PromptItem, RunningItem, UpcomingItem, home_view
+from bot.slack.outgoing import Outgoing
 from flows import engine as fe
 from storage.models import (
     Action,
@@ -17,14 +19,12 @@ from storage.models import (
     Outcome,
     Participant,
 )
-from storage.outbox import enqueue
 
 
-def build_home(s, deps: Deps, team_id: str, user_id: str, page: int = 10) -> tuple[int, HomeModel]:
-    workspace = ensure_workspace(s, team_id, language=deps.settings.language)
-    person = ensure_person(s, deps, workspace, user_id)
-    lang = language_of(person, deps)
-    coordinator = is_coordinator(s, workspace, person)
+def build_home(me: Caller, page: int = 10) -> HomeModel:
+    s, deps, workspace, person, lang = me.s, me.deps, me.workspace, me.person, me.lang
+    team_id, user_id = workspace.team_id, person.slack_user_id
+    coordinator = me.is_coordinator()
     model = HomeModel(lang=lang, is_coordinator=coordinator, page=page)
     outcomes = {o.id: o.name for o in s.scalars(select(Outcome).where(Outcome.workspace_id == workspace.id))}
 
@@ -63,20 +63,16 @@ def build_home(s, deps: Deps, team_id: str, user_id: str, page: int = 10) -> tup
         model.actions.append(ActionItem(action.id, action.what, action.due_date.strftime("%d-%m-%Y")
                                         if action.due_date else None))
     if coordinator:
-        from bot.services.series import series_lines
-
         model.series = series_lines(s, deps, workspace.id, lang)
         model.datasets = [f"{outcomes.get(d.outcome_id, '')} · {d.filename or ''} · {d.imported_at:%d-%m-%Y}"
                           for d in s.scalars(select(DataSet).where(DataSet.workspace_id == workspace.id)
                                              .order_by(DataSet.id.desc()).limit(50))]
-    return workspace.id, model
+    return model
 
 
 def publish_home(deps: Deps, team_id: str, user_id: str, page: int = 10) -> None:
     if not team_id or not user_id:
         return
-    with deps.db.unit_of_work() as s:
-        workspace_id, model = build_home(s, deps, team_id, user_id, page=min(max(page, 1), 40))
-        enqueue(s, method="views.publish", payload={"user_id": user_id, "view": home_view(model)},
-                channel_key=f"home:{user_id}", workspace_id=workspace_id)
-    deps.notify()
+    with asking(deps, team_id, user_id, profile=True) as me:
+        model = build_home(me, page=min(max(page, 1), 40))
+        Outgoing(me.s, me.workspace.id).publish_home(user_id, home_view(model))
