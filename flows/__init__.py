@@ -5,9 +5,20 @@ Nothing in this package talks to Slack or a database, so it can be tested in mic
 
 from flows.errors import FlowFileError, FlowProblem, UnknownFlow
 from flows.loader import BUNDLED_DIR, FlowRegistry, check_files, load_flow, parse_flow
-from flows.model import Flow, Option, Preparation, Question, Stage, Text
+from flows.model import (
+    ConclusionConsent,
+    DotVote,
+    Flow,
+    Option,
+    Preparation,
+    Question,
+    SharedPicture,
+    Stage,
+    Text,
+)
 
 __all__ = [
-    "BUNDLED_DIR", "Flow", "FlowFileError", "FlowProblem", "FlowRegistry", "Option", "Preparation",
-    "Question", "Stage", "Text", "UnknownFlow", "check_files", "load_flow", "parse_flow",
+    "BUNDLED_DIR", "ConclusionConsent", "DotVote", "Flow", "FlowFileError", "FlowProblem", "FlowRegistry", "Option",
+    "Preparation", "Question", "SharedPicture", "Stage", "Text", "UnknownFlow", "check_files", "load_flow",
+    "parse_flow",
 ]

@@ -49,6 +49,16 @@ class DuplicateId(FlowProblem):
     """Two stages, questions or options share an id; ids must be unique to be stable."""
 
 
+class UnknownReference(FlowProblem):
+    """A name that should point to something else in the flow, or to another flow, points nowhere
+    (a dot vote's `ideas_from` question, an option's `suggests_flow`)."""
+
+
+class OptionNotAllowed(FlowProblem):
+    """An option that does not fit where it stands (a vote on an info stage, a coordinator-only
+    conclusion, a shared picture and conclusion consent on one stage)."""
+
+
 class DuplicateFlow(FlowProblem):
     """Two files define the same flow id and version."""
 

@@ -14,11 +14,17 @@ QuestionKind = Literal["text", "scale", "single", "multiple"]
 StageKind = Literal["questions", "actions", "info"]
 StageEnd = Literal["coordinator", "all_answered", "deadline"]
 Visibility = Literal["hidden", "open", "anonymous"]
+Audience = Literal["everyone", "coordinator"]
+Drafter = Literal["coordinator", "anyone"]
+Viewer = Literal["coordinator", "participant"]
 
 QUESTION_KINDS: tuple[str, ...] = ("text", "scale", "single", "multiple")
 STAGE_KINDS: tuple[str, ...] = ("questions", "actions", "info")
 STAGE_ENDS: tuple[str, ...] = ("coordinator", "all_answered", "deadline")
 VISIBILITIES: tuple[str, ...] = ("hidden", "open", "anonymous")
+AUDIENCES: tuple[str, ...] = ("everyone", "coordinator")
+DRAFTERS: tuple[str, ...] = ("coordinator", "anyone")
+VIEWERS: tuple[str, ...] = ("coordinator", "participant")
 FLOW_SIDES: tuple[str, ...] = ("voorkant", "achterkant", "overig")
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 
@@ -38,6 +44,7 @@ class Text:
 class Option:
     id: str
     label: Text
+    suggests_flow: str | None = None  # e.g. "veranderverhaal": the bot offers to plan that flow
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,42 @@ class Question:
     scale_high: Text | None = None
     options: tuple[Option, ...] = ()
     roles: frozenset[str] | None = None  # only used by preparation questions
+    visible_to: Audience = "everyone"  # "coordinator": answers never shown to other participants
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
     def asks(self, role: str) -> bool:
         return self.roles is None or role in self.roles
+
+    def visible_for(self, viewer: str) -> bool:
+        """Whether answers to this question may be shown to this viewer (coordinator|participant)."""
+        return self.visible_to == "everyone" or viewer == "coordinator"
+
+
+@dataclass(frozen=True)
+class SharedPicture:
+    """After the answers are revealed, the group agrees on one to three sentences."""
+
+    drafted_by: Drafter = "coordinator"
+    label: Text | None = None
+
+
+@dataclass(frozen=True)
+class DotVote:
+    """Ideas from the answers to `ideas_from` (plus new ones) get dots; the coordinator closes."""
+
+    ideas_from: str
+    votes: int = 3
+    votes_per_idea: int = 3
+    label: Text | None = None
+
+
+@dataclass(frozen=True)
+class ConclusionConsent:
+    """The coordinator drafts the conclusion, everyone confirms or proposes a change."""
+
+    label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -74,12 +111,28 @@ class Stage:
     ends: StageEnd = "coordinator"
     deadline_hours: int | None = None
     shows_data: bool = False
+    shared_picture: SharedPicture | None = None
+    dot_vote: DotVote | None = None
+    conclusion_consent: ConclusionConsent | None = None
+    reactions: bool = False
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
     def answered_by(self, role: str) -> bool:
         return self.roles is None or role in self.roles
+
+    @property
+    def agreement_kind(self) -> str | None:
+        """'picture', 'conclusion' or None: which text the group agrees on in this stage."""
+        if self.shared_picture is not None:
+            return "picture"
+        return "conclusion" if self.conclusion_consent is not None else None
+
+    @property
+    def works_together(self) -> bool:
+        """True when the stage has a phase after its answers are revealed (picture or vote)."""
+        return self.shared_picture is not None or self.dot_vote is not None
 
 
 @dataclass(frozen=True)
@@ -89,6 +142,10 @@ class Preparation:
 
     def questions_for(self, role: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.asks(role))
+
+    def questions_visible_to(self, viewer: str) -> tuple[Question, ...]:
+        """The questions whose answers this viewer may read in the preparation summary."""
+        return tuple(q for q in self.questions if q.visible_for(viewer))
 
 
 @dataclass(frozen=True)
@@ -117,6 +174,12 @@ class Flow:
 
     def has_stage(self, stage_id: str) -> bool:
         return any(s.id == stage_id for s in self.stages)
+
+    def suggested_flows(self) -> set[str]:
+        """Flow ids that choice options point to (`suggests_flow`); the registry checks they exist."""
+        questions = [q for s in self.stages for q in s.questions]
+        questions += list(self.preparation.questions) if self.preparation else []
+        return {o.suggests_flow for q in questions for o in q.options if o.suggests_flow}
 
     def next_stage_id(self, stage_id: str) -> str | None:
         ids = self.stage_ids
