@@ -39,6 +39,8 @@ def _authors_in_order(state: SessionState, stage_id: str, question_id: str) -> l
 
 def answer_ref(state: SessionState, stage_id: str, question_id: str, author: str) -> str:
     """A reference to one answer that is safe to put in a button (see the module docstring)."""
+    if (stage_id, question_id, author) not in state.answers:
+        raise E.UnknownAnswer(f"{stage_id}:{question_id}")
     if state.visibility != "anonymous":
         return f"{stage_id}:{question_id}:{author}"
     return f"{stage_id}:{question_id}:#{_authors_in_order(state, stage_id, question_id).index(author) + 1}"
