@@ -102,6 +102,7 @@ class FlowRegistry:
 
     @classmethod
     def load(cls, extra_dirs: Iterable[Path] = ()) -> FlowRegistry:
+        """Bundled flows (a broken one raises) plus the coordinator's folders (broken files are skipped and reported)."""
         registry = cls()
         bundled = [load_flow(path) for path in sorted(BUNDLED_DIR.glob("*.yaml"))]
         broken = [p for flow in bundled for p in unknown_references(flow, {f.id for f in bundled})]

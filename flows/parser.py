@@ -83,6 +83,7 @@ class FlowParser(Checks):
         return tuple(o for o in found if o is not None)
 
     def question(self, data: Any, where: str, seen: set[str], *, with_roles: bool) -> Question | None:
+        """A stage or preparation question; `with_roles` only for preparation (who is asked)."""
         d = self.fields(data, where, {"id", "kind", "label"}, QUESTION_FIELDS | ({"roles"} if with_roles else set()))
         if d is None:
             return None
@@ -144,6 +145,7 @@ class FlowParser(Checks):
         return ConclusionConsent(self.optional_text(c, "label", join(where, "conclusion_consent"), LABEL_MAX))
 
     def dot_vote(self, d: dict, where: str, questions: tuple[Question, ...]) -> DotVote | None:
+        """The vote's rule; its ideas must come from a text question of the same stage that everyone sees."""
         if "dot_vote" not in d:
             return None
         w = join(where, "dot_vote")
@@ -167,6 +169,7 @@ class FlowParser(Checks):
         return DotVote(str(source), votes, per_idea, self.optional_text(v, "label", w, LABEL_MAX))
 
     def together(self, d: dict, where: str, kind: str, questions: tuple[Question, ...]) -> dict[str, Any]:
+        """The options for working together, refused on stages without questions."""
         found = {"shared_picture": self.shared_picture(d, where), "dot_vote": self.dot_vote(d, where, questions),
                  "conclusion_consent": self.conclusion_consent(d, where),
                  "reactions": self.boolean(d, "reactions", where)}
@@ -181,6 +184,7 @@ class FlowParser(Checks):
 
     # -- structure -------------------------------------------------------------------
     def stage(self, data: Any, where: str, stage_ids: set[str], question_ids: set[str]) -> Stage | None:
+        """One stage; question ids are unique across the whole flow (`question_ids`)."""
         d = self.fields(data, where, {"id", "kind", "title", "intro"}, STAGE_FIELDS)
         if d is None:
             return None
@@ -216,6 +220,7 @@ class FlowParser(Checks):
         )
 
     def stages(self, d: dict) -> tuple[Stage, ...]:
+        """All stages in order; only one of them may ask consent for the conclusion."""
         raw = d.get("stages")
         if not isinstance(raw, list) or not raw:
             if "stages" in d:
@@ -234,6 +239,7 @@ class FlowParser(Checks):
         return stages
 
     def flow(self, data: Any) -> Flow | None:
+        """The whole document; `flow_id` is kept so options cannot suggest their own flow."""
         d = self.fields(data, "", {"id", "version", "title", "stages"},
                         {"side", "summary", "needs_theme", "visibility", "uses_data", "preparation"})
         if d is None:
