@@ -2,7 +2,8 @@
 
 Why this seam: the engine (flows/) knows nothing of SQL, and the session's state is stored
 once: lifecycle in the session's columns, each stage in a session_stages row, who takes part
-in participants (declined or removed people are `absent`: nobody waits for them), what was
+in participants (declined people are `absent`, removed people `removed`: nobody waits for
+either), what was
 said in answers. The engine's state is built from those on every load and written back to
 them on save; the bot's own bookkeeping (a stage's message ts, whether it was posted) sits in
 the same stage rows, beside the engine's facts and never inside them.
@@ -94,7 +95,8 @@ def build(s: Session, registry: FlowRegistry, session: ConversationSession, work
         stages=stages, status=session.status, current_stage_id=session.current_stage_id, answers=answers,
         visibility=session.visibility, theme=session.theme, started_at=session.started_at,
         closed_at=session.closed_at,
-        absent=frozenset(uid for uid, p in participants.items() if p.status != "active"),
+        absent=frozenset(uid for uid, p in participants.items() if p.status == "declined"),
+        removed=frozenset(uid for uid, p in participants.items() if p.status == "removed"),
     )
     return Loaded(session, workspace, flow, state, participants, rows)
 
