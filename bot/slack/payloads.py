@@ -90,7 +90,7 @@ def malformed(body: Any) -> str | None:
     if kind == "block_actions":
         acts = body.get("actions")
         if not isinstance(acts, list) or not all(
-                isinstance(a, dict) and _str_or_none(a.get("action_id"), TEXT_MAX)
+                isinstance(a, dict) and isinstance(a.get("action_id"), str) and len(a["action_id"]) <= TEXT_MAX
                 and _str_or_none(a.get("block_id"), TEXT_MAX)
                 and _str_or_none(a.get("value"), 2000) for a in acts):
             return "actions"
