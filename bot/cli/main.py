@@ -1,8 +1,8 @@
 """`python -m bot` / `kwaliteitsgesprek`: one entry point for every process and tool.
 
 Why argparse and exit codes matter here: Heroku-style platforms run `release`, `web`
-and `clock` from the Procfile; a misconfiguration must end with one readable line and
-exit code 2 so the platform shows it, never a traceback.
+and `clock` from the Procfile; a misconfiguration or an unusable database must end with one
+readable line and exit code 2 so the platform shows it, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError
+from storage.health import DatabaseUnavailable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,9 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-scheduler", action="store_true", help="do not run reminders in this process")
     run.add_argument("--no-migrate", action="store_true", help="do not upgrade the database first")
 
-    sub.add_parser("web", help="HTTP only, for development (production: gunicorn 'bot.web.app:create_wsgi_app()')")
+    sub.add_parser("web", help="HTTP only, served by waitress (the Procfile uses gunicorn with gunicorn.conf.py)")
     sub.add_parser("clock", help="scheduler and outbox sender only (the Procfile's clock process)")
-    sub.add_parser("migrate", help="upgrade the database to the newest schema (idempotent)")
+    sub.add_parser("migrate", help="create or upgrade the database to the newest schema (idempotent)")
+
+    config = sub.add_parser("config", help="check the configuration")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_check = config_sub.add_parser(
+        "check", help="print the effective configuration (secrets masked); exit 2 on any problem")
+    config_check.add_argument("--no-database", action="store_true", help="do not try a write to the database")
 
     demo = sub.add_parser("demo", help="a whole conversation cycle against a local Slack stand-in, no account needed")
     demo.add_argument("--language", choices=["nl", "en"], default="nl")
@@ -65,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as exc:
+        print(f"Database error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -77,6 +87,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "web": commands.web,
         "clock": commands.clock,
         "migrate": commands.migrate,
+        "config": commands.config,
         "demo": commands.demo,
         "flows": commands.flows,
         "data": commands.data,

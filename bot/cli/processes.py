@@ -3,43 +3,42 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import signal
 import sys
 import threading
 from pathlib import Path
 
-from bot.config import ConfigError, load_settings
+from bot.cli.startup import Shutdown, check_database, migrate_database, stop_background
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 
-def _logging() -> None:
+def _logging(settings: Settings) -> None:
     from bot.logs import configure
 
-    configure()
+    configure(settings.log_level, settings.log_format)
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from storage.migrate import upgrade
-
     settings = load_settings()
-    _logging()
-    upgrade(settings.database_url)
+    _logging(settings)
+    migrate_database(settings)
     print("Database is up to date.")
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
+    """Everything in one process: HTTP (or Socket Mode), the clock and the sender."""
     settings = load_settings()
     settings.require_slack()
-    _logging()
-    if not args.no_migrate:
-        from storage.migrate import upgrade
-
-        upgrade(settings.database_url)
+    _logging(settings)
+    if args.no_migrate:
+        check_database(settings)
+    else:
+        check_database(settings, allow_no_schema=True)  # a missing SQLite file is refused here
+        migrate_database(settings)
     from bot.runtime.build import build_runtime
-    from bot.web.app import WsgiApp
-    from bot.web.server import serve
 
     runtime = build_runtime(settings)
     scheduler = None
@@ -47,53 +46,84 @@ def run(args: argparse.Namespace) -> int:
         from bot.runtime.scheduler import start_scheduler
 
         scheduler = start_scheduler(runtime.deps, blocking=False)
-    _stop_on_sigterm()
+    shutdown = Shutdown().install()
     try:
         if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            # Health only on PORT: in Socket Mode requests are not signed, so no Slack endpoint here.
-            health = WsgiApp(runtime)
-            health.slack = None
-            threading.Thread(target=serve, args=(health, settings.port), daemon=True).start()
-            print("Connecting to Slack in Socket Mode…", flush=True)
-            SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.app.client).start()
+            _serve_socket_mode(runtime, settings, shutdown)
         else:
-            serve(WsgiApp(runtime), settings.port)
+            from bot.web.app import WsgiApp
+            from bot.web.server import serve
+
+            serve(WsgiApp(runtime), settings.port, threads=settings.web_threads, stop=shutdown.event,
+                  grace=settings.shutdown_grace_seconds)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        runtime.sender.stop()
+        stop_background(runtime, scheduler, settings.shutdown_grace_seconds)
     return 0
 
 
+def _serve_socket_mode(runtime, settings: Settings, shutdown: Shutdown) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.web.app import WsgiApp
+    from bot.web.server import serve
+
+    # Health only on PORT: in Socket Mode requests are not signed, so no Slack endpoint here.
+    health = WsgiApp(runtime)
+    health.slack = None
+    web = threading.Thread(target=serve, args=(health, settings.port), name="health",
+                           kwargs={"threads": 2, "stop": shutdown.event, "grace": 1.0}, daemon=True)
+    web.start()
+    print("Connecting to Slack in Socket Mode…", flush=True)
+    handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.app.client)
+    handler.connect()
+    shutdown.event.wait()
+    handler.close()
+    web.join(5)
+
+
 def web(args: argparse.Namespace) -> int:
+    """HTTP only (waitress); the Procfile uses gunicorn with gunicorn.conf.py instead."""
     settings = load_settings()
     settings.require_slack()
-    _logging()
+    _logging(settings)
+    check_database(settings)
     from bot.web.app import create_wsgi_app
     from bot.web.server import serve
 
-    _stop_on_sigterm()
-    serve(create_wsgi_app(settings), settings.port)
+    app = create_wsgi_app(settings)
+    shutdown = Shutdown().install()
+    try:
+        serve(app, settings.port, threads=settings.web_threads, stop=shutdown.event,
+              grace=settings.shutdown_grace_seconds)
+    finally:
+        stop_background(app.runtime, None, settings.shutdown_grace_seconds)
     return 0
 
 
 def clock(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_slack()
-    _logging()
+    _logging(settings)
+    check_database(settings)
     from bot.runtime.build import build_runtime
     from bot.runtime.scheduler import start_scheduler
 
     runtime = build_runtime(settings, with_app=False)
-    _stop_on_sigterm()
+    scheduler = start_scheduler(runtime.deps, blocking=False)
+    shutdown = Shutdown().install()
     print("Clock running: reminders, preparation rounds and the outbox.", flush=True)
     try:
-        start_scheduler(runtime.deps, blocking=True)
+        shutdown.event.wait()
     finally:
-        runtime.sender.stop()
+        stop_background(runtime, scheduler, settings.shutdown_grace_seconds)
+    log.info("clock stopped")
     return 0
+
+
+def config(args: argparse.Namespace) -> int:
+    from bot.cli.config_check import run_config_check
+
+    return run_config_check(args)
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -136,14 +166,4 @@ def report(args: argparse.Namespace) -> int:
     return run_report_command(args)
 
 
-def _stop_on_sigterm() -> None:
-    """Platforms stop processes with SIGTERM; turn it into a clean exit (finally blocks run)."""
-
-    def _handler(signum, frame):  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    with contextlib.suppress(ValueError):  # not in the main thread (tests)
-        signal.signal(signal.SIGTERM, _handler)
-
-
-__all__ = ["ConfigError", "clock", "data", "demo", "flows", "migrate", "report", "run", "web", "logging"]
+__all__ = ["ConfigError", "clock", "config", "data", "demo", "flows", "migrate", "report", "run", "web"]

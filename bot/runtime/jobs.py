@@ -12,11 +12,19 @@ from bot.services.privacy.retention import apply_retention
 log = logging.getLogger(__name__)
 _deps: Deps | None = None
 _lock = threading.Lock()
+_stopping = threading.Event()
+PASS_LIMIT = 500  # items per tick; the rest waits for the next tick
 
 
 def bind(deps: Deps) -> None:
     global _deps
     _deps = deps
+    _stopping.clear()
+
+
+def request_stop() -> None:
+    """On SIGTERM: let the item being handled finish, claim no further ones."""
+    _stopping.set()
 
 
 def process_due() -> int:
@@ -25,7 +33,12 @@ def process_due() -> int:
         log.warning("process_due ran before the scheduler was bound")
         return 0
     with _lock:
-        handled = due_work.process_due(_deps)
+        handled = 0
+        # One claim per call, so a stop request is honoured between items, never inside one.
+        while handled < PASS_LIMIT and not _stopping.is_set():
+            if not due_work.process_due(_deps, limit=1):
+                break
+            handled += 1
         _deps.notify()
         return handled
 

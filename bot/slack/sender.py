@@ -121,11 +121,19 @@ class OutboxSender:
         self._thread.start()
         return self._thread
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 20.0) -> None:
+        """Finish the row being sent (claim, call, record), send no further rows, then let go.
+
+        Why wait: a row left `sending` must be checked against Slack at the next start; a
+        clean stop leaves none. After `timeout` the row is left to that check.
+        """
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("outbox sender still busy after %.0f s; its row is checked at the next start", timeout)
+                return  # the thread still uses the leader connection
         self.leader.release()
 
     def run_forever(self) -> None:
@@ -169,6 +177,8 @@ class OutboxSender:
             ).all()
         blocked: set[tuple[int | None, str]] = set()
         for row_id, workspace_id, method, channel_key, next_at in rows:
+            if self._stop.is_set():
+                break  # stopping: the rest stays pending for the next process
             key = (workspace_id, channel_key)
             if key in blocked:
                 continue

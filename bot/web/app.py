@@ -1,7 +1,7 @@
 """The HTTP face: one WSGI app for `/slack/events`, OAuth install pages and `/healthz`.
 
-Production: `gunicorn 'bot.web.app:create_wsgi_app()'`. `python -m bot run` serves the same
-app with a small threaded stdlib server, which is enough for one workspace.
+Production: the Procfile's gunicorn (settings in gunicorn.conf.py), or waitress through
+`python -m bot run` / `web` (bot/web/server.py). Both serve this same app.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from sqlalchemy import func, select
 from bot import logs
 from bot.config import Settings, load_settings
 from bot.runtime.build import Runtime, build_runtime
+from storage.health import describe, write_problem
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
+_HEALTH_WORDS = {"unreachable": "unreachable", "missing": "missing", "read-only": "read-only",
+                 "no-schema": "no-schema", "busy": "busy", "error": "error"}
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse floods early
 
 
@@ -30,6 +33,7 @@ class WsgiApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.slack = SlackRequestHandler(runtime.app) if runtime.app is not None else None
+        self._last_problem: str | None = None
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -96,10 +100,21 @@ class WsgiApp:
         return malformed(body)
 
     def _health(self, start_response):
+        """200 when a test write succeeds, 503 (with the reason) when the database cannot be written.
+
+        Why a write: see storage.health. A change of state is logged once (error when it
+        breaks, info when it recovers), not on every probe of the load balancer.
+        """
         db = self.runtime.db
-        ok = db.ping()
-        body: dict = {"database": "ok" if ok else "unreachable"}
-        if ok:
+        problem = write_problem(db)
+        body: dict = {"database": "ok" if problem is None else _HEALTH_WORDS.get(problem, problem)}
+        if problem != self._last_problem:
+            if problem is None:
+                log.info("database writable again")
+            else:
+                log.error("healthz: %s", describe(db, problem))
+            self._last_problem = problem
+        if problem is None:
             try:
                 with db.reader() as s:
                     body["outbox_pending"] = s.scalar(
@@ -110,7 +125,7 @@ class WsgiApp:
                     )
             except Exception:
                 body["outbox_pending"] = None
-        status = "200 OK" if ok else "503 Service Unavailable"
+        status = "200 OK" if problem is None else "503 Service Unavailable"
         return _reply(start_response, status, json.dumps(body).encode(), "application/json")
 
 
@@ -120,7 +135,13 @@ def _reply(start_response, status: str, body: bytes, content_type: str = "text/p
 
 
 def create_wsgi_app(settings: Settings | None = None) -> WsgiApp:
-    """Factory for gunicorn: builds the runtime from the environment."""
-    settings = settings or load_settings()
+    """Factory for gunicorn (gunicorn.conf.py) and `python -m bot web`: the runtime from the environment.
+
+    Logging is configured here because under gunicorn this is the first code of ours that
+    runs in a worker; the start-up checks ran once in gunicorn's master (`on_starting`).
+    """
+    if settings is None:
+        settings = load_settings()
+        logs.configure(settings.log_level, settings.log_format)
     settings.require_slack()
     return WsgiApp(build_runtime(settings))

@@ -85,6 +85,9 @@ def test_migrate_then_run_serves_http(slack, database_url, tmp_path):
 def test_run_in_socket_mode(slack, database_url, tmp_path):
     port = _free_port()
     env = _env(slack, database_url, PORT=str(port), SLACK_APP_TOKEN=APP_TOKEN)
+    migrate = subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60)
+    assert migrate.returncode == 0, migrate.stderr
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
