@@ -152,3 +152,68 @@ def test_two_clock_processes_on_postgres_send_each_dm_once(fake, pg_url, tmp_pat
         for proc in clocks:
             proc.wait(10)
     assert set(_prep_dms(fake).values()) == {1}
+
+
+def _seed_outbox(database_url: str, count: int) -> None:
+    """`count` DMs waiting in the outbox, as a fan-out leaves them for the clock's sender."""
+    from storage.outbox import enqueue
+
+    upgrade(database_url)
+    db = Database(database_url)
+    with db.unit_of_work() as s:
+        workspace = Workspace(team_id=TEAM, language="nl", coordinator_ids=[], settings=WIDE_HOURS)
+        s.add(workspace)
+        s.flush()
+        for i in range(count):
+            user = f"UP{i:03d}"
+            enqueue(s, method="chat.postMessage", payload={"channel": user, "text": f"Herinnering {i}"},
+                    channel_key=user, workspace_id=workspace.id, dedupe_key=f"sigterm:{i}")
+    db.dispose()
+
+
+def _outbox_statuses(database_url: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from storage.models import OutboxMessage
+
+    db = Database(database_url)
+    try:
+        with db.reader() as s:
+            rows = s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    finally:
+        db.dispose()
+    return {status: count for status, count in rows}
+
+
+def _reminders(slack: FakeSlack, count: int) -> list[int]:
+    return [sum(1 for m in slack.messages(f"UP{i:03d}") if m.get("text", "").startswith("Herinnering"))
+            for i in range(count)]
+
+
+@pytest.mark.slow
+def test_sigterm_lets_the_clock_finish_the_message_it_is_sending_and_exit_0(fake, database_url, tmp_path):
+    count = 12
+    _seed_outbox(database_url, count)
+    fake.script("chat.postMessage", *[Reply.slow(0.6)] * count)  # each send is in flight for a while
+    first = _clock(fake, database_url, tmp_path)
+    try:
+        _wait(lambda: sum(_reminders(fake, count)) >= 2, 60)
+        first.send_signal(signal.SIGTERM)  # a send is in flight right now
+        assert first.wait(30) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+    statuses = _outbox_statuses(database_url)
+    assert "sending" not in statuses  # finished or never claimed, nothing half-sent
+    assert statuses.get("sent", 0) == sum(_reminders(fake, count)) < count
+    second = _clock(fake, database_url, tmp_path)
+    try:
+        _wait(lambda: all(_reminders(fake, count)), 60)
+        time.sleep(1)
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(30) == 0
+    finally:
+        if second.poll() is None:
+            second.kill()
+    assert _reminders(fake, count) == [1] * count  # none lost, none twice
+    assert _outbox_statuses(database_url) == {"sent": count}

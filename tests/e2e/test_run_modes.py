@@ -51,7 +51,7 @@ def slack():
 
 
 @pytest.mark.slow
-def test_migrate_then_run_serves_http(slack, database_url, tmp_path):
+def test_migrate_then_run_serves_http_with_waitress(slack, database_url, tmp_path):
     port = _free_port()
     env = _env(slack, database_url, PORT=str(port))
     migrate = subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, cwd=tmp_path, capture_output=True,
@@ -66,6 +66,7 @@ def test_migrate_then_run_serves_http(slack, database_url, tmp_path):
         reply = sender.command("help", user="U1")
         assert reply.status == 200 and time.monotonic() - started < 3
         assert "/gesprek start" in reply.body
+        assert reply.headers.get("Server") == "waitress"  # the production server answered, not wsgiref
         assert sender.url_verification("abc123").body.count("abc123") == 1
         assert sender.raw("x=1", {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "1"}).status == 401
         assert sender.raw("{broken", sign_with=SIGNING_SECRET).status < 500
@@ -77,7 +78,8 @@ def test_migrate_then_run_serves_http(slack, database_url, tmp_path):
         assert _wait_health(port)["database"] == "ok"  # still up after the malformed body
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.wait(30)
+    assert proc.returncode == 0  # SIGTERM is a clean stop
     assert "Traceback" not in proc.stderr.read()
 
 
@@ -102,4 +104,5 @@ def test_run_in_socket_mode(slack, database_url, tmp_path):
         assert _wait_health(port)["database"] == "ok"  # health stays on PORT in Socket Mode
     finally:
         proc.terminate()
-        proc.wait(15)
+        proc.wait(30)
+    assert proc.returncode == 0
