@@ -30,6 +30,7 @@ def migrate(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Everything in one process: HTTP (or Socket Mode), the clock and the sender."""
+    shutdown = Shutdown().install()  # first: a SIGTERM during start-up is a clean stop too
     settings = load_settings()
     settings.require_slack()
     _logging(settings)
@@ -46,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
         from bot.runtime.scheduler import start_scheduler
 
         scheduler = start_scheduler(runtime.deps, blocking=False)
-    shutdown = Shutdown().install()
     try:
         if settings.socket_mode:
             _serve_socket_mode(runtime, settings, shutdown)
@@ -83,6 +83,7 @@ def _serve_socket_mode(runtime, settings: Settings, shutdown: Shutdown) -> None:
 
 def web(args: argparse.Namespace) -> int:
     """HTTP only (waitress); the Procfile uses gunicorn with gunicorn.conf.py instead."""
+    shutdown = Shutdown().install()
     settings = load_settings()
     settings.require_slack()
     _logging(settings)
@@ -91,7 +92,6 @@ def web(args: argparse.Namespace) -> int:
     from bot.web.server import serve
 
     app = create_wsgi_app(settings)
-    shutdown = Shutdown().install()
     try:
         serve(app, settings.port, threads=settings.web_threads, stop=shutdown.event,
               grace=settings.shutdown_grace_seconds)
@@ -101,6 +101,7 @@ def web(args: argparse.Namespace) -> int:
 
 
 def clock(args: argparse.Namespace) -> int:
+    shutdown = Shutdown().install()
     settings = load_settings()
     settings.require_slack()
     _logging(settings)
@@ -110,7 +111,6 @@ def clock(args: argparse.Namespace) -> int:
 
     runtime = build_runtime(settings, with_app=False)
     scheduler = start_scheduler(runtime.deps, blocking=False)
-    shutdown = Shutdown().install()
     print("Clock running: reminders, preparation rounds and the outbox.", flush=True)
     try:
         shutdown.event.wait()
