@@ -9,6 +9,7 @@ must get *one* clear line naming the bad setting (exit code 2), never a tracebac
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -162,6 +163,8 @@ def _database_url(raw: str) -> str:
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if "://" not in url:
         raise ValueError(f"{raw!r} is not a database URL.")
+    if url.startswith("postgresql+psycopg://") and importlib.util.find_spec("psycopg") is None:
+        raise ValueError("PostgreSQL needs the driver: pip install 'kwaliteitsgesprek-bot[postgres]'.")
     return url
 
 
