@@ -27,6 +27,9 @@ def run_report_command(args: argparse.Namespace) -> int:
     out_dir = Path(getattr(args, "output", None) or ".")
     lang = getattr(args, "language", None) or None
     registry = FlowRegistry.load([Path(settings.flows_dir)] if settings.flows_dir else [])
+    from bot.cli.startup import check_database
+
+    check_database(settings)  # a missing or unreachable database: one line, exit 2
     db = Database(settings.database_url)
     try:
         html_path, md_path = write_report(db, registry, session_id, out_dir, lang=lang, timezone=settings.timezone)

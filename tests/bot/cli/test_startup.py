@@ -150,3 +150,9 @@ def test_a_sqlite_file_deleted_while_running_is_noticed_not_recreated(tmp_path):
         assert not path.exists()
     finally:
         db.dispose()
+
+
+def test_report_on_a_missing_sqlite_file_is_one_line(tmp_path):
+    result = run_bot("report", "1", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'weg.db'}"}, cwd=tmp_path)
+    assert result.returncode == 2 and "python -m bot migrate" in _one_line(result.stderr)
+    assert not (tmp_path / "weg.db").exists()
