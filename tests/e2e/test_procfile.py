@@ -53,7 +53,7 @@ def _honcho(*args: str) -> list[str]:
 def _seed_due_dm(database_url: str) -> str:
     """A prep round due now for three people (in a zone where it is a working day), or, when it is
     a weekend everywhere, a reminder DM the clock's sender must deliver. Returns the text to look for."""
-    from bot.services.planning import add_due
+    from bot.services.common.agenda import add_due
     from flows import FlowRegistry
     from flows import engine as fe
     from storage.outbox import enqueue
