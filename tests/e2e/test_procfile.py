@@ -73,11 +73,12 @@ def _seed_due_dm(database_url: str) -> str:
         s.flush()
         flow = FlowRegistry.load().get("duiding")
         users = dict.fromkeys(PEOPLE, "sociaal_werker")
+        fe.plan_session(flow, users)  # the same validation the bot applies when planning
         session = ConversationSession(
             workspace_id=workspace.id, outcome_id=outcome.id, flow_id=flow.id, flow_version=flow.version,
             channel_id="C0CHAN", language="nl", visibility="hidden", status="scheduled",
             scheduled_at=datetime.now(UTC) + timedelta(days=7), created_by=PEOPLE[0],
-            thread_ts="1700000000.000001", state=fe.plan_session(flow, users).to_dict())
+            thread_ts="1700000000.000001")
         s.add(session)
         s.flush()
         for user in PEOPLE:
