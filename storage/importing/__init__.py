@@ -1,6 +1,7 @@
 """Import of outcome data and stories from the files offices really export (CSV, XLSX).
 
-Pipeline: `reader` (bytes -> raw cells, separators/encodings/number formats) -> `validate`
+Pipeline: `reader` (bytes -> raw cells, separators/encodings/number formats; `sniff` checks the
+bytes are what the name says, `xlsx` and `csvfile` stream within `limits`) -> `validate`
 (raw cells -> typed rows or problems with row and column) -> `messages` (problems -> Dutch or
 English sentences) -> `save` (one transaction; a file with any error saves nothing).
 `template` writes the documented template; docs/data-format.md describes the format.

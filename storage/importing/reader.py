@@ -15,6 +15,9 @@ worse than an error. So:
   ("1.234,5" = 1234.5), a single mark is a decimal mark ("7,5" = "7.5" = 7.5).
 * Row numbers are those the user sees in the spreadsheet: the header is row 1 (or the row where
   the header really is, when a title sits above it) and blank lines still count.
+* Limits (`limits.py`, docs/data-format.md): the bytes are first checked to be what the name
+  says (`sniff.py`), then read in a streaming way (`xlsx.py`, `csvfile.py`) that refuses a file
+  as soon as it crosses a limit, so no file costs more memory than the limits allow.
 
 Everything here is pure: bytes in, a table of raw cells out.
 """
@@ -32,23 +35,20 @@ from decimal import Decimal
 import pandas as pd
 
 from storage.importing.columns import ColumnMatch, known_field_count, match_header
+from storage.importing.csvfile import read_csv_rows
+from storage.importing.errors import ReadError
+from storage.importing.limits import DEFAULT, Limits
+from storage.importing.sniff import table_kind
+from storage.importing.xlsx import read_xlsx
 
-XLSX_MAGIC = b"PK\x03\x04"
-XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-MAX_BYTES = 60 * 1024 * 1024
 _SEPARATORS = (";", "\t", ",", "|")
+_SNIFF_CHARS = 256 * 1024
 _HEADER_SEARCH_ROWS = 20
 
 MISSING_TOKENS = frozenset({"", "-", "\u2013", "\u2014", "nvt", "n.v.t.", "n.v.t", "n/a", "na", "."})
 
-
-class ReadError(Exception):
-    """The file cannot be read at all (not a table, not a supported format)."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+__all__ = ["RawTable", "ReadError", "cell_text", "decode", "is_missing", "parse_count", "parse_decimal",
+           "read_table", "sniff_separator"]
 
 
 @dataclass
@@ -90,7 +90,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def sniff_separator(text: str) -> str:
     """The separator that gives the header the most columns and the next lines the same width."""
-    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    lines = [line for line in text[:_SNIFF_CHARS].splitlines()[:60] if line.strip()]
     if not lines:
         return ","
     best, best_score = ",", (-1.0, 0)
@@ -114,95 +114,57 @@ def sniff_separator(text: str) -> str:
 # ---- reading -----------------------------------------------------------------------------------
 
 
-def is_xlsx(data: bytes, filename: str | None = None) -> bool:
-    return data.startswith(XLSX_MAGIC) or bool(filename and filename.lower().endswith((".xlsx", ".xlsm")))
-
-
-def read_table(data: bytes, filename: str | None = None) -> RawTable:
-    """Read CSV or XLSX bytes into a RawTable; raises ReadError for unreadable input."""
-    if len(data) > MAX_BYTES:
-        raise ReadError("file_too_large", max_mb=MAX_BYTES // (1024 * 1024))
-    if data.startswith(XLS_MAGIC) or (filename or "").lower().endswith(".xls"):
-        raise ReadError("unsupported_format", format="xls")
-    if is_xlsx(data, filename):
-        cells = _xlsx_cells(data)
-        return _to_table(cells, kind="xlsx")
+def read_table(data: bytes, filename: str | None = None, *, limits: Limits = DEFAULT) -> RawTable:
+    """Read CSV or XLSX bytes into a RawTable; raises ReadError for unreadable input or past a limit."""
+    if len(data) > limits.file_bytes:
+        raise ReadError("file_too_large", max_mb=limits.file_mb)
+    if not data.strip():
+        raise ReadError("empty_file")
+    if table_kind(data, filename) == "xlsx":
+        sheet = read_xlsx(data, limits)
+        width = max((len(r) for r in sheet.values), default=0)
+        frame = pd.DataFrame([r + [None] * (width - len(r)) for r in sheet.values], index=sheet.numbers,
+                             dtype=object)
+        return _to_table(frame, kind="xlsx")
     text, encoding = decode(data)
     # Old Mac line ends ('\r' alone) trip both parsers; Excel never puts them inside cells.
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReadError("empty_file")
     separator = sniff_separator(text)
-    frame = _csv_frame(text, separator)
+    frame = read_csv_rows(text, separator, limits)
     return _to_table(frame, kind="csv", encoding=encoding, separator=separator)
 
 
-def _csv_frame(text: str, separator: str) -> pd.DataFrame:
-    """All records as strings, blank lines kept so positions equal spreadsheet rows."""
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quotechar='"',
-            engine="c",
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise ReadError("empty_file") from exc
-    except (pd.errors.ParserError, ValueError):
-        # Ragged rows (a trailing separator on some lines): the csv module takes any width.
-        try:
-            records = list(csv.reader(io.StringIO(text), delimiter=separator))
-        except csv.Error as exc:
-            raise ReadError("unreadable_file") from exc
-        width = max((len(r) for r in records), default=0)
-        return pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=object)
-
-
-def _xlsx_cells(data: bytes) -> pd.DataFrame:
-    """The first worksheet's values, row 1 first, empty rows kept (openpyxl, not read_excel,
-    because read_excel drops leading empty rows and then row numbers would lie)."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zip/xml errors of many kinds: the message is the same for the user
-        raise ReadError("unreadable_file") from exc
-    try:
-        sheet = next((ws for ws in workbook.worksheets if ws.sheet_state == "visible"), None)
-        if sheet is None:
-            raise ReadError("empty_file")
-        records = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
-    finally:
-        workbook.close()
-    width = max((len(r) for r in records), default=0)
-    return pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
-
-
 def _blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell is empty (None, NaN or only whitespace)."""
-    as_text = frame.astype("string").fillna("")
-    return as_text.apply(lambda col: col.str.strip() == "")
+    """True where a cell is empty (None, NaN or only whitespace); no copy of the cells as text."""
+    return frame.apply(lambda column: column.map(_is_blank_cell).astype(bool))
+
+
+def _is_blank_cell(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return isinstance(value, str) and not value.strip()
 
 
 def _to_table(frame: pd.DataFrame, *, kind: str, encoding: str | None = None,
               separator: str | None = None) -> RawTable:
+    """Header and body from the rows with a value; `frame`'s index is the spreadsheet row number."""
     if frame.empty:
         raise ReadError("empty_file")
-    frame = frame.reset_index(drop=True)
     frame.columns = range(frame.shape[1])
     blank = _blank(frame)
     filled_rows = (~blank).any(axis=1)
     if not filled_rows.any():
         raise ReadError("empty_file")
-    header_pos = _find_header(frame, filled_rows)
+    header_row = _find_header(frame, filled_rows)
     headers = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
-               for v in frame.iloc[header_pos].tolist()]
-    body = frame.iloc[header_pos + 1 :]
-    body_blank = blank.iloc[header_pos + 1 :]
+               for v in frame.loc[header_row].tolist()]
+    below = frame.index > header_row
+    body = frame[below]
+    body_blank = blank[below]
     # Columns without a header and without any value are spreadsheet noise.
     keep = [i for i, h in enumerate(headers) if h or not body_blank[i].all()]
     body = body[keep]
@@ -210,18 +172,18 @@ def _to_table(frame: pd.DataFrame, *, kind: str, encoding: str | None = None,
     columns = [match_header(headers[i] or f"kolom {i + 1}", pos) for pos, i in enumerate(keep)]
     body = body.copy()
     body.columns = range(len(keep))
-    rows = pd.Series(body.index.to_numpy() + 1, dtype="int64")
-    return RawTable(columns=columns, frame=body.reset_index(drop=True), rows=rows, header_row=header_pos + 1,
+    rows = pd.Series(body.index.to_numpy(), dtype="int64")
+    return RawTable(columns=columns, frame=body.reset_index(drop=True), rows=rows, header_row=int(header_row),
                     kind=kind, encoding=encoding, separator=separator)
 
 
 def _find_header(frame: pd.DataFrame, filled_rows: pd.Series) -> int:
     """The first row that names at least two known columns, else the first non-empty row
-    (title lines above the header are common in exports)."""
+    (title lines above the header are common in exports). Returns the spreadsheet row number."""
     candidates = list(filled_rows[filled_rows].index[:_HEADER_SEARCH_ROWS])
-    for pos in candidates:
-        if known_field_count(frame.iloc[pos].tolist()) >= 2:
-            return int(pos)
+    for row in candidates:
+        if known_field_count(frame.loc[row].tolist()) >= 2:
+            return int(row)
     return int(candidates[0])
 
 

@@ -9,7 +9,7 @@ Rules (also in docs/data-format.md):
 * `periode` is required, and at least one figure column (`bereik`, `doelen gesteld`,
   `respondenten` or `tevredenheid`). `doelen behaald` needs `doelen gesteld`; `tevreden` and
   `tevredenheid` need `respondenten`; `potentieel bereik` needs `bereik`.
-* Counts are whole numbers >= 0; `tevredenheid` is a mean between 1 and the scale (5 or 10).
+* Counts are whole numbers >= 0 and at most 2,147,483,647 (what the database stores); `tevredenheid` is a mean between 1 and the scale (5 or 10).
 * doelen behaald <= doelen gesteld, bereik <= potentieel bereik, tevreden <= respondenten.
 * One row per period + activity + group (a second one is a duplicate).
 * Periods: 2024, 2024-Q1 / 2024 K1 / Q1 2024, 2024-03 / maart 2024, 2024-H1; stored as
@@ -36,6 +36,7 @@ from storage.importing.reader import RawTable, ReadError, cell_text, parse_count
 MAX_PROBLEMS = 500
 MAX_ACTIVITY = 200
 MAX_GROUP = 100
+MAX_COUNT = 2_147_483_647  # the database's INTEGER; no count of residents comes near it
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,9 @@ def validate_table(table: RawTable) -> OutcomeFile:
         numeric = pd.to_numeric(values_, errors="coerce")
         if name in C.COUNT_FIELDS:
             out.add_rows("negative", numeric < 0, rows, match.header, params=texts)
+            too_large = (numeric > MAX_COUNT).fillna(False)
+            out.add_rows("too_large", too_large, rows, match.header, params=texts, max=MAX_COUNT)
+            numeric = numeric.where(~too_large)
         result[name] = numeric.to_numpy()
 
     scale = _satisfaction_scale(frame, rows, by_field, result, out, warnings)
