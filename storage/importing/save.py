@@ -1,8 +1,11 @@
-"""Save a checked import in one transaction, replacing the periods it contains.
+"""Save a checked import, replacing the periods it contains: all or nothing, never a long lock.
 
 Why all-or-nothing: a half-imported file gives a conversation figures that nobody recognises.
-So a file with any error writes nothing, and a good file is written in one unit of work: the
-data set, the deletion of the rows it replaces, and the new rows commit together or not at all.
+So a file with any error writes nothing (validation comes before any write), and a good file
+becomes visible at once or not at all: its rows are first staged in short transactions, then one
+short transaction removes the rows they replace and gives them their outcome (`staging.py`).
+Why not simply one transaction: on SQLite that held the database's only write lock for as long
+as the rows took to write (20 s for 450,000 rows), and answers submitted meanwhile timed out.
 
 Re-importing the same outcome and period replaces that period's rows (from whichever earlier
 file they came) and reports per period how many rows were added, removed, changed and kept,
@@ -12,22 +15,29 @@ history of imports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.importing import columns as C
 from storage.importing.messages import format_problems
+from storage.importing.staging import discard, stage, swap_in
 from storage.importing.stories import StoryFile, validate_story_file
 from storage.importing.validate import OutcomeFile, Problem, period_sort_key, validate_outcome_file
 from storage.models.conversation import Outcome
-from storage.models.data import DataSet, OutcomeRow, Story
+from storage.models.data import OutcomeRow, Story
 
 _KEY = ["period", "_activity", "group_kind", "_group"]
 _FIGURES = list(C.NUMBER_FIELDS)
+_OUTCOME_COLUMNS = ["period", "activity", "group_kind", "group_value", *_FIGURES]
+_STORY_COLUMNS = ["period", "activity", "group_value", "text"]
+
+# Finds (or creates) the outcome an import goes to, inside the transaction that swaps it in.
+OutcomeFinder = Callable[[Session], Outcome]
 
 
 @dataclass(frozen=True)
@@ -63,40 +73,89 @@ class ImportResult:
         return format_problems(self.problems, lang, limit)
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What a successful write did: the new DataSet, the outcome it went to, the changes per period."""
+
+    dataset_id: int
+    outcome_id: int
+    outcome_name: str
+    changes: list[PeriodChange]
+
+
 def import_outcome_data(db: Database, *, workspace_id: int, outcome_id: int, data: bytes,
                         filename: str | None = None, imported_by: str | None = None,
                         source: str | None = None) -> ImportResult:
-    """Validate an outcome file and, only if it has no errors, save it (one transaction)."""
+    """Validate an outcome file and, only if it has no errors, save it (staged, then swapped in)."""
     checked = validate_outcome_file(data, filename)
     if not checked.ok:
         return ImportResult(ok=False, kind="outcome", problems=checked.problems, warnings=checked.warnings,
                             refused=checked.refused)
-    with db.unit_of_work() as session:
-        dataset_id, changes = save_outcome_file(session, workspace_id=workspace_id, outcome_id=outcome_id,
-                                                checked=checked, filename=filename, imported_by=imported_by,
-                                                source=source)
-    return ImportResult(ok=True, kind="outcome", warnings=checked.warnings, dataset_id=dataset_id,
-                        rows=len(checked.frame), changes=changes)
+    saved = write_outcome_file(db, checked, workspace_id=workspace_id, outcome=existing_outcome(workspace_id, outcome_id),
+                               filename=filename, imported_by=imported_by, source=source)
+    return ImportResult(ok=True, kind="outcome", warnings=checked.warnings, dataset_id=saved.dataset_id,
+                        rows=len(checked.frame), changes=saved.changes)
 
 
 def import_story_data(db: Database, *, workspace_id: int, outcome_id: int, data: bytes,
                       filename: str | None = None, imported_by: str | None = None) -> ImportResult:
-    """Validate a stories file and, only if it has no errors, save it (one transaction)."""
+    """Validate a stories file and, only if it has no errors, save it (staged, then swapped in)."""
     checked = validate_story_file(data, filename)
     if not checked.ok:
         return ImportResult(ok=False, kind="stories", problems=checked.problems, warnings=checked.warnings,
                             refused=checked.refused)
-    with db.unit_of_work() as session:
-        dataset_id, changes = save_story_file(session, workspace_id=workspace_id, outcome_id=outcome_id,
-                                              checked=checked, filename=filename, imported_by=imported_by)
-    return ImportResult(ok=True, kind="stories", warnings=checked.warnings, dataset_id=dataset_id,
-                        rows=len(checked.frame), changes=changes)
+    saved = write_story_file(db, checked, workspace_id=workspace_id, outcome=existing_outcome(workspace_id, outcome_id),
+                             filename=filename, imported_by=imported_by)
+    return ImportResult(ok=True, kind="stories", warnings=checked.warnings, dataset_id=saved.dataset_id,
+                        rows=len(checked.frame), changes=saved.changes)
 
 
-def _check_outcome(session: Session, workspace_id: int, outcome_id: int) -> None:
-    outcome = session.get(Outcome, outcome_id)
-    if outcome is None or outcome.workspace_id != workspace_id:
-        raise ValueError(f"outcome {outcome_id} does not belong to workspace {workspace_id}")
+def existing_outcome(workspace_id: int, outcome_id: int) -> OutcomeFinder:
+    """An OutcomeFinder for an outcome that must exist in this workspace."""
+    def find(session: Session) -> Outcome:
+        outcome = session.get(Outcome, outcome_id)
+        if outcome is None or outcome.workspace_id != workspace_id:
+            raise ValueError(f"outcome {outcome_id} does not belong to workspace {workspace_id}")
+        return outcome
+    return find
+
+
+def _locked(session: Session, outcome: OutcomeFinder) -> Outcome:
+    """The outcome, locked on PostgreSQL so two imports of it swap one after the other."""
+    found = outcome(session)
+    session.execute(select(Outcome.id).where(Outcome.id == found.id).with_for_update())
+    return found
+
+
+def write_outcome_file(db: Database, checked: OutcomeFile, *, workspace_id: int, outcome: OutcomeFinder,
+                       filename: str | None = None, imported_by: str | None = None,
+                       source: str | None = None) -> Saved:
+    """Stage a checked outcome file, then swap it in; on any failure nothing is left behind."""
+    if not checked.ok:
+        raise ValueError("refusing to save a file with problems")
+    table = checked.table
+    meta = {
+        "kind": "outcome",
+        "periods": checked.periods,
+        "rows": len(checked.frame),
+        "satisfaction_scale": checked.satisfaction_scale,
+        "encoding": table.encoding if table else None,
+        "separator": table.separator if table else None,
+        "header_row": table.header_row if table else None,
+    }
+    staged = stage(db, OutcomeRow, checked.frame, _OUTCOME_COLUMNS, meta=meta, filename=filename,
+                   imported_by=imported_by, source=source)
+    try:
+        with db.unit_of_work() as session:
+            target = _locked(session, outcome)
+            # Read what is replaced before writing anything, so the comparison holds no write lock.
+            changes = compare_periods(_existing_rows(session, target.id, checked.periods), checked.frame)
+            swap_in(session, staged, workspace_id=workspace_id, outcome_id=target.id, periods=checked.periods,
+                    meta={**meta, "changes": [c.__dict__ for c in changes]})
+            return Saved(staged.dataset_id, target.id, target.name, changes)
+    except BaseException:
+        discard(db, staged)
+        raise
 
 
 def _with_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -131,49 +190,6 @@ def compare_periods(old: pd.DataFrame, new: pd.DataFrame) -> list[PeriodChange]:
     return changes
 
 
-def _records(frame: pd.DataFrame, columns: list[str], **fixed: object) -> list[dict]:
-    """Rows as plain dicts with None for missing values (what the database driver wants)."""
-    part = frame[columns].astype(object)
-    part = part.where(part.notna(), None)
-    return [{**fixed, **rec} for rec in part.to_dict("records")]
-
-
-def save_outcome_file(session: Session, *, workspace_id: int, outcome_id: int, checked: OutcomeFile,
-                      filename: str | None = None, imported_by: str | None = None,
-                      source: str | None = None) -> tuple[int, list[PeriodChange]]:
-    """Write a checked outcome file inside the caller's transaction; returns dataset id and changes."""
-    if not checked.ok:
-        raise ValueError("refusing to save a file with problems")
-    _check_outcome(session, workspace_id, outcome_id)
-    new = checked.frame
-    periods = checked.periods
-    old = _existing_rows(session, outcome_id, periods)
-    changes = compare_periods(old, new)
-    table = checked.table
-    dataset = DataSet(
-        workspace_id=workspace_id, outcome_id=outcome_id, filename=(filename or "")[:300] or None,
-        source=(source or "")[:300] or None, imported_by=imported_by,
-        meta={
-            "kind": "outcome",
-            "periods": periods,
-            "rows": len(new),
-            "satisfaction_scale": checked.satisfaction_scale,
-            "encoding": table.encoding if table else None,
-            "separator": table.separator if table else None,
-            "header_row": table.header_row if table else None,
-            "changes": [c.__dict__ for c in changes],
-        },
-    )
-    session.add(dataset)
-    session.flush()
-    session.execute(delete(OutcomeRow).where(OutcomeRow.outcome_id == outcome_id, OutcomeRow.period.in_(periods)))
-    columns = ["period", "activity", "group_kind", "group_value", *_FIGURES]
-    records = _records(new, columns, dataset_id=dataset.id, outcome_id=outcome_id)
-    for start in range(0, len(records), 5000):
-        session.execute(insert(OutcomeRow), records[start : start + 5000])
-    return dataset.id, changes
-
-
 def _existing_rows(session: Session, outcome_id: int, periods: list[str]) -> pd.DataFrame:
     cols = [OutcomeRow.period, OutcomeRow.activity, OutcomeRow.group_kind, OutcomeRow.group_value,
             *[getattr(OutcomeRow, f) for f in _FIGURES]]
@@ -183,28 +199,25 @@ def _existing_rows(session: Session, outcome_id: int, periods: list[str]) -> pd.
     return pd.DataFrame(result.all(), columns=names)
 
 
-def save_story_file(session: Session, *, workspace_id: int, outcome_id: int, checked: StoryFile,
-                    filename: str | None = None,
-                    imported_by: str | None = None) -> tuple[int, list[PeriodChange]]:
-    """Write checked stories; stories of the periods in the file replace earlier ones."""
+def write_story_file(db: Database, checked: StoryFile, *, workspace_id: int, outcome: OutcomeFinder,
+                     filename: str | None = None, imported_by: str | None = None) -> Saved:
+    """Stage checked stories, then swap them in: the stories of the file's periods replace earlier ones."""
     if not checked.ok:
         raise ValueError("refusing to save a file with problems")
-    _check_outcome(session, workspace_id, outcome_id)
     periods = checked.periods
-    previous = pd.Series(session.execute(
-        select(Story.period).where(Story.outcome_id == outcome_id, Story.period.in_(periods))
-    ).scalars().all(), dtype=object).value_counts()
-    dataset = DataSet(workspace_id=workspace_id, outcome_id=outcome_id, filename=(filename or "")[:300] or None,
-                      imported_by=imported_by, meta={"kind": "stories", "periods": periods,
-                                                     "rows": len(checked.frame)})
-    session.add(dataset)
-    session.flush()
-    session.execute(delete(Story).where(Story.outcome_id == outcome_id, Story.period.in_(periods)))
-    records = _records(checked.frame, ["period", "activity", "group_value", "text"], dataset_id=dataset.id,
-                       outcome_id=outcome_id)
-    if records:
-        session.execute(insert(Story), records)
-    new_counts = checked.frame["period"].value_counts()
-    changes = [PeriodChange(period=p, added=int(new_counts.get(p, 0)), removed=int(previous.get(p, 0)),
-                            changed=0, unchanged=0) for p in periods]
-    return dataset.id, changes
+    meta = {"kind": "stories", "periods": periods, "rows": len(checked.frame)}
+    staged = stage(db, Story, checked.frame, _STORY_COLUMNS, meta=meta, filename=filename, imported_by=imported_by)
+    try:
+        with db.unit_of_work() as session:
+            target = _locked(session, outcome)
+            previous = pd.Series(session.execute(
+                select(Story.period).where(Story.outcome_id == target.id, Story.period.in_(periods))
+            ).scalars().all(), dtype=object).value_counts()
+            new_counts = checked.frame["period"].value_counts()
+            changes = [PeriodChange(period=p, added=int(new_counts.get(p, 0)), removed=int(previous.get(p, 0)),
+                                    changed=0, unchanged=0) for p in periods]
+            swap_in(session, staged, workspace_id=workspace_id, outcome_id=target.id, periods=periods, meta=meta)
+            return Saved(staged.dataset_id, target.id, target.name, changes)
+    except BaseException:
+        discard(db, staged)
+        raise

@@ -6,7 +6,8 @@ a channel. Only coordinators may import; the file is not even downloaded for any
 
 The same `import_file` serves `python -m bot data import`, so Slack and the command line
 validate, save and report identically: a file with any error saves nothing (not even a new
-outcome), a good one is saved together with its outcome in one unit of work.
+outcome); a good one is staged in short transactions and made visible together with its
+outcome in one short transaction (storage/importing/staging.py).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from storage.db import Database
 from storage.importing import ImportResult, format_problems
 from storage.importing import columns as C
 from storage.importing.reader import ReadError, read_table
-from storage.importing.save import save_outcome_file, save_story_file
+from storage.importing.save import write_outcome_file, write_story_file
 from storage.importing.stories import validate_story_file
 from storage.importing.validate import validate_outcome_file
 from storage.models import Outcome
@@ -86,7 +87,7 @@ def looks_like_stories(data: bytes, filename: str | None) -> bool:
 
 def import_file(db: Database, *, workspace_id: int, outcome_name: str, data: bytes, filename: str | None,
                 imported_by: str | None, stories: bool | None = None) -> FileImport:
-    """Validate, then create the outcome if needed and save, all in one transaction."""
+    """Validate, then stage the rows and swap them in together with the outcome (created if needed)."""
     if stories is None:
         stories = looks_like_stories(data, filename)
     checked = validate_story_file(data, filename) if stories else validate_outcome_file(data, filename)
@@ -94,20 +95,24 @@ def import_file(db: Database, *, workspace_id: int, outcome_name: str, data: byt
     if not checked.ok:
         return FileImport(ImportResult(ok=False, kind=kind, problems=checked.problems, warnings=checked.warnings,
                                        refused=checked.refused), outcome_name)
-    with db.unit_of_work() as s:
-        outcome = find_outcome(s, workspace_id, outcome_name)
-        created = outcome is None
-        if outcome is None:
-            outcome = Outcome(workspace_id=workspace_id, name=outcome_name)
-            s.add(outcome)
+    created = False
+
+    def outcome(s: Session) -> Outcome:  # runs in the short transaction that makes the rows visible
+        nonlocal created
+        found = find_outcome(s, workspace_id, outcome_name)
+        if found is None:
+            found = Outcome(workspace_id=workspace_id, name=outcome_name)
+            s.add(found)
             s.flush()
-        save = save_story_file if stories else save_outcome_file
-        dataset_id, changes = save(s, workspace_id=workspace_id, outcome_id=outcome.id, checked=checked,
-                                   filename=filename, imported_by=imported_by)
-        outcome_id, name = outcome.id, outcome.name
-    result = ImportResult(ok=True, kind=kind, warnings=checked.warnings, dataset_id=dataset_id,
-                          rows=len(checked.frame), changes=changes)
-    return FileImport(result, name, outcome_id, created)
+            created = True
+        return found
+
+    write = write_story_file if stories else write_outcome_file
+    saved = write(db, checked, workspace_id=workspace_id, outcome=outcome, filename=filename,
+                  imported_by=imported_by)
+    result = ImportResult(ok=True, kind=kind, warnings=checked.warnings, dataset_id=saved.dataset_id,
+                          rows=len(checked.frame), changes=saved.changes)
+    return FileImport(result, saved.outcome_name, saved.outcome_id, created)
 
 
 def report_lines(done: FileImport, filename: str, lang: str, *, slack: bool = True) -> list[str]:
