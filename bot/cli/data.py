@@ -69,8 +69,8 @@ def _import(args: argparse.Namespace) -> int:
     from storage import Database
     from storage.migrate import upgrade
 
-    if path.stat().st_size > 6 * MAX_UPLOAD_BYTES:  # the reader's own limit; Slack's is lower
-        print(t(lang, "data.upload_too_large", file=path.name, max_mb=6 * MAX_UPLOAD_BYTES // 2**20),
+    if path.stat().st_size > MAX_UPLOAD_BYTES:  # the importer's documented limit, as for Slack uploads
+        print(t(lang, "data.upload_too_large", file=path.name, max_mb=MAX_UPLOAD_BYTES // 2**20),
               file=sys.stderr)
         return 2
     upgrade(settings.database_url)

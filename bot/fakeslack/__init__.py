@@ -8,10 +8,12 @@ server.FakeSlack for the full API and signing.SlackSender for sending signed req
 to the bot as Slack would.
 """
 
+from .elsewhere import OtherHost
 from .limits import LIMITS, Limit, RateLimiter
 from .models import Call
 from .replies import Reply
 from .server import FakeSlack
 from .signing import Response, SlackSender, sign
 
-__all__ = ["LIMITS", "Call", "FakeSlack", "Limit", "RateLimiter", "Reply", "Response", "SlackSender", "sign"]
+__all__ = ["LIMITS", "Call", "FakeSlack", "Limit", "OtherHost", "RateLimiter", "Reply", "Response", "SlackSender",
+           "sign"]

@@ -269,6 +269,15 @@ class FakeSlack:
             self._state.files[stored.id] = stored
             return file_object(self._state, stored)
 
+    def redirect_file(self, file_id: str, location: str, *, status: int = 302, times: int | None = None) -> None:
+        """Downloads of `file_id` answer `status` with `Location: location` (`times` times, or always).
+
+        With `bot.fakeslack.OtherHost` as the location, a test sees whether the bot followed the
+        redirect to another host, and whether the bot token went along.
+        """
+        with self._state.lock:
+            self._state.file_redirects[file_id] = (status, location, times)
+
     def oauth_code(
         self,
         team: str = "T2",
@@ -592,7 +601,15 @@ class FakeSlack:
                 and state.team_for_token(token) is not None
                 and state.tokens.get(token or "") == f.team
             )
-            state.downloads.append({"file_id": file_id, "token": token, "allowed": allowed})
+            redirect = state.file_redirects.get(file_id)
+            if redirect is not None and redirect[2] == 0:
+                redirect = None
+            elif redirect is not None and redirect[2] is not None:
+                state.file_redirects[file_id] = (redirect[0], redirect[1], redirect[2] - 1)
+            state.downloads.append({"file_id": file_id, "token": token, "allowed": allowed,
+                                    "redirected_to": redirect[1] if redirect else None})
+        if redirect is not None:
+            return Answer(redirect[0], {"Location": redirect[1]}, "")
         if f is None:
             return Answer(404, body="file_not_found")
         if not allowed:

@@ -82,6 +82,7 @@ class State:
         self.response_urls: dict[str, int] = {}  # path -> times used
         self.responses: list[dict[str, Any]] = []
         self.downloads: list[dict[str, Any]] = []
+        self.file_redirects: dict[str, tuple[int, str, int | None]] = {}  # file id -> status, Location, times left
         self.calls: list[Call] = []
         self.scripts: dict[str, deque[Reply]] = {}
         self.violations: list[str] = []

@@ -13,10 +13,12 @@ import time
 
 from sqlalchemy import func, select
 
+from bot.fakeslack import OtherHost
 from storage.importing import template_csv, template_xlsx
 from storage.models import DataSet, Outcome, OutcomeRow, Story
 from tests.e2e.conftest import CHANNEL, COORDINATOR, OUTSIDER, wait_for
 from tests.harness import BOT_TOKEN, TEAM
+from tests.storage.importing.hostile_files import declared_huge_xlsx
 
 OUTCOME = "Ouderen doen mee"
 
@@ -150,13 +152,39 @@ def test_an_upload_without_outcome_name_asks_for_it(bot, slack, sender):
     assert slack.downloads == [] and counts(bot)["outcome_rows"] == 0
 
 
-def test_a_file_over_10_mb_is_refused_politely(bot, slack, sender):
+def test_a_file_over_the_size_limit_is_refused_politely_without_downloading(bot, slack, sender):
     file = slack.add_file(b"x", name="groot.csv", team=TEAM)
-    file["size"] = 11 * 1024 * 1024
+    file["size"] = 21 * 1024 * 1024
     sender.event({"type": "message", "subtype": "file_share", "channel": f"D{COORDINATOR}", "channel_type": "im",
                   "user": COORDINATOR, "text": OUTCOME, "files": [file], "ts": f"{time.time():.6f}"})
     reply = json.dumps(replies(bot, slack, COORDINATOR, 1), ensure_ascii=False)
-    assert "groter dan 10 MB" in reply and slack.downloads == []
+    assert "groter dan 20 MB" in reply and slack.downloads == []
+
+
+def test_a_file_url_that_redirects_elsewhere_never_gets_the_token_and_the_person_is_told(bot, slack, sender):
+    with OtherHost() as elsewhere:
+        file = slack.add_file(MESSY, name="uitkomsten.csv", filetype="csv", team=TEAM)
+        slack.redirect_file(file["id"], elsewhere.url("uitkomsten.csv"))
+        sender.event({"type": "message", "subtype": "file_share", "channel": f"D{COORDINATOR}",
+                      "channel_type": "im", "user": COORDINATOR, "text": OUTCOME, "files": [file],
+                      "ts": f"{time.time():.6f}"})
+        reply = json.dumps(replies(bot, slack, COORDINATOR, 1), ensure_ascii=False)
+        assert elsewhere.seen == [] and elsewhere.tokens_seen == []
+        assert slack.downloads[-1]["redirected_to"] == elsewhere.url("uitkomsten.csv")
+    assert "leidt naar een andere plek dan Slack zelf" in reply and "Er is niets veranderd" in reply
+    assert counts(bot) == {"datasets": 0, "outcome_rows": 0, "stories": 0, "outcomes": 0}
+
+
+def test_hostile_spreadsheets_are_refused_naming_the_limit_and_import_nothing(bot, slack, sender):
+    import_messy(bot, slack, sender)
+    before = counts(bot)
+    share(sender, slack, COORDINATOR, declared_huge_xlsx(), "cijfers.xlsx", OUTCOME, filetype="xlsx")
+    share(sender, slack, COORDINATOR, b"%PDF-1.7 ...", "cijfers.csv", OUTCOME)
+    got = replies(bot, slack, COORDINATOR, 3)
+    huge, pdf = (json.dumps(m, ensure_ascii=False) for m in got[-2:])
+    assert "niet ingelezen" in huge and "In rij 1.048.576 staat nog iets, maar ik lees hoogstens 200.000 rijen" in huge
+    assert "Het bestand heet ‘.csv’, maar is een PDF" in pdf
+    assert counts(bot) == before
 
 
 def test_data_toon_posts_summary_and_chart_without_small_counts(bot, slack, sender):

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import logging
 import re
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from urllib.parse import quote, urlparse, urlsplit, urlunsplit
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.downloads import DownloadError, download
 from bot.i18n import t
 from bot.logs import log_failure
 from bot.runtime.deps import Deps
@@ -33,6 +31,7 @@ from bot.slack.outgoing import Outgoing
 from storage.db import Database
 from storage.importing import ImportResult, format_problems
 from storage.importing import columns as C
+from storage.importing.limits import DEFAULT as IMPORT_LIMITS
 from storage.importing.reader import ReadError, read_table
 from storage.importing.save import write_outcome_file, write_story_file
 from storage.importing.stories import validate_story_file
@@ -41,9 +40,8 @@ from storage.models import Outcome
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = IMPORT_LIMITS.file_bytes  # the importer's documented file size (docs/data-format.md)
 MAX_PROBLEM_LINES = 20
-DOWNLOAD_TIMEOUT = 30
 _TABLE_TYPES = {"csv", "tsv", "txt", "text", "xlsx", "xls", "spreadsheet"}
 _STORY_PREFIX = re.compile(r"^\s*(verhalen|verhaal|stories|story)\s*[:\-–]\s*", re.IGNORECASE)
 
@@ -152,39 +150,6 @@ def report_lines(done: FileImport, filename: str, lang: str, *, slack: bool = Tr
 # ---- Slack: a file shared in a DM ---------------------------------------------------------------------
 
 
-class DownloadError(Exception):
-    """The file could not be fetched from Slack (network, permission, or an HTML login page)."""
-
-
-def _allowed_host(url: str, api_url: str) -> bool:
-    """Send the bot token only to Slack (or the Slack stand-in SLACK_API_URL points at)."""
-    target, api = urlparse(url), urlparse(api_url)
-    host = (target.hostname or "").lower()
-    if host and host == (api.hostname or "").lower() and target.port == api.port:
-        return True
-    return target.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")
-                                         or host.endswith(".slack-edge.com"))
-
-
-def download(url: str, token: str, *, api_url: str, limit: int = MAX_UPLOAD_BYTES) -> bytes:
-    """Fetch a private file with the bot token; refuse more than `limit` bytes."""
-    if not _allowed_host(url, api_url):
-        raise DownloadError("not a Slack file URL")
-    parts = urlsplit(url)  # file names may arrive with spaces or accents; quote what is not quoted yet
-    url = urlunsplit(parts._replace(path=quote(parts.path, safe="/%"), query=quote(parts.query, safe="=&%")))
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 - host checked
-            if "text/html" in (response.headers.get("Content-Type") or ""):
-                raise DownloadError("Slack answered with a web page (token without files:read?)")
-            data = response.read(limit + 1)
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        raise DownloadError(type(exc).__name__) from exc
-    if len(data) > limit:
-        raise DownloadError("too large")
-    return data
-
-
 def _reply(s: Session, workspace_id: int, channel: str, lines: list[str]) -> None:
     blocks = [section(chunk) for chunk in split_text("\n".join(lines))]
     Outgoing(s, workspace_id).message(channel, lines[0] if lines else " ", blocks, unfurl=False)
@@ -248,11 +213,13 @@ def _import_shared_file(deps: Deps, team_id: str, workspace_id: int, user_id: st
         return [t(lang, "data.upload_not_a_table", file=shown)]
     url = file.get("url_private_download") or file.get("url_private") or ""
     try:
-        data = download(url, token, api_url=deps.settings.slack_api_url)
+        data = download(url, token, api_url=deps.settings.slack_api_url, limit=MAX_UPLOAD_BYTES)
     except DownloadError as exc:
         log.info("download of a shared file failed: %s", exc)
-        if str(exc) == "too large":
+        if exc.reason == "too_large":
             return [t(lang, "data.upload_too_large", file=shown, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))]
+        if exc.reason in ("not_slack", "too_many_redirects"):
+            return [t(lang, "data.upload_not_from_slack", file=shown)]
         return [t(lang, "data.upload_download_failed", file=shown)]
     try:
         done = import_file(deps.db, workspace_id=workspace_id, outcome_name=name, data=data, filename=filename,
