@@ -121,7 +121,7 @@ def _open_workbook(data: bytes) -> _Workbook:
         raise ReadError("empty_file")
     wb = reader.wb
     # `_date_formats` / `_timedelta_formats` are the style ids with a date or duration format, which
-    # apply_stylesheet sets and openpyxl's own cell parser reads; tests/importing/test_xlsx.py covers them.
+    # apply_stylesheet sets and openpyxl's own cell parser reads (tests/storage/importing/test_xlsx.py).
     return _Workbook(visible, _Cells(reader.shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats))
 
 
