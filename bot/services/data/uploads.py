@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.downloads import DownloadError, download
 from bot.i18n import t
 from bot.logs import log_failure
 from bot.runtime.deps import Deps
 from bot.services.common.caller import asking
 from bot.services.data.figures import find_outcome, outcome_names
 from bot.slack.blocks.kit import section, split_text
+from bot.slack.downloads import DownloadError, download
 from bot.slack.markup import clean_input
 from bot.slack.outgoing import Outgoing
 from storage.db import Database

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.downloads import DownloadError, download, trusted_origin
 from bot.fakeslack import FakeSlack, OtherHost
+from bot.slack.downloads import DownloadError, download, trusted_origin
 
 TEAM = "T0000TEST"
 TOKEN = "xoxb-test-team-one"
