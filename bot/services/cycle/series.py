@@ -20,6 +20,7 @@ from bot.services.common.worktime import format_when
 from bot.services.conversation.starting import post_scheduled_root
 from bot.slack.ids import small_int
 from bot.slack.outgoing import Outgoing
+from bot.texts.formatting import plural
 from flows import engine as fe
 from storage.models import Action, ConversationSession, DueItem, Outcome, Participant, Series, Workspace
 
@@ -61,7 +62,7 @@ def next_cycle(s: Session, deps: Deps, item: DueItem) -> None:
     plan_scheduled_session(s, deps, nxt, workspace)
     lang = previous.language
     Outgoing(s, series.workspace_id, report_to=series.created_by, lang=lang).to_thread(
-        previous, t(lang, "series.next_created", date=format_when(deps, when), count=carried),
+        previous, plural(lang, "series.next_created", carried, date=format_when(deps, when)),
         dedupe=f"next_note:{previous.id}")
 
 
