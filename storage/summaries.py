@@ -25,6 +25,8 @@ Rules (also in docs/data-format.md):
   grouping, when exactly one group is suppressed for a count, the next smallest group is
   suppressed as well (otherwise total minus the others gives the hidden number back), together
   with the rates that use that count. Zero is shown: nobody can be recognised in "nobody".
+* **Changes and differences** are computed between the figures as shown (whole percents, means
+  to one decimal, both rounded half up): 38% against 63% is −25 points, whatever the decimals.
 * **Differs notably**: a group whose attainment rate (or share satisfied) differs by at least
   `notable_pp` (default 10) percentage points from the period total, with at least
   `min_group_n` (default 10) goals set (or respondents) in the group, and both rates shown.
@@ -38,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -134,13 +137,24 @@ def _mean(weighted: object, n: object, t: int, hidden: bool = False) -> Figure:
     return Figure(float(weighted) / float(n), "mean", False, t)
 
 
+def _as_shown(fig: Figure) -> float:
+    """The value as people read it: a whole percent, a mean with one decimal (both half up)."""
+    if fig.kind == "percent":
+        return float(_round_half_up(float(fig.value)))  # type: ignore[arg-type]
+    if fig.kind == "mean":
+        return float(Decimal(repr(float(fig.value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))  # type: ignore[arg-type]
+    return float(fig.value)  # type: ignore[arg-type]
+
+
 def _delta(now: Figure, before: Figure | None, kind: str) -> Figure:
+    """The change between two figures *as shown*: 38% against 63% is −25 points, not the −26 of
+    the unrounded values, so a reader who subtracts the shown figures finds the same change."""
     t = now.threshold
     if before is None or (not now.shown and not now.suppressed) or (not before.shown and not before.suppressed):
         return _missing(kind, t)
     if now.suppressed or before.suppressed:
         return Figure(None, kind, True, t)
-    return Figure(float(now.value) - float(before.value), kind, False, t)  # type: ignore[arg-type]
+    return Figure(_as_shown(now) - _as_shown(before), kind, False, t)
 
 
 @dataclass

@@ -39,6 +39,7 @@ class PendingUpload:
     filename: str
     length: int
     content: bytes | None = None
+    alt_txt: str | None = None  # files.getUploadURLExternal's description for screen readers
 
 
 class State:

@@ -21,6 +21,7 @@ TRIGGER_TTL_SECONDS = 3.0  # trigger_id validity (scaled time), see docs/slack-p
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_TEXT = 40_000
+ALT_TXT_MAX = 1000  # files.getUploadURLExternal refuses a longer alt_txt with alt_txt_too_large
 
 
 class ApiError(Exception):
@@ -507,10 +508,14 @@ def files_get_upload_url(req: Request) -> dict[str, Any]:
         length = int(req.need("length"))
     except ValueError as exc:
         raise ApiError("invalid_arguments") from exc
+    alt_txt = req.params.get("alt_txt")
+    if alt_txt is not None and len(str(alt_txt)) > ALT_TXT_MAX:
+        raise ApiError("alt_txt_too_large")
     with req.state.lock:
         file_id = req.state.ids.make("F")
         req.state.pending_uploads[file_id] = PendingUpload(
-            id=file_id, team=req.t.id, filename=filename, length=length
+            id=file_id, team=req.t.id, filename=filename, length=length,
+            alt_txt=str(alt_txt) if alt_txt is not None else None,
         )
     return {"upload_url": f"{req.state.base}/upload/v1/{file_id}", "file_id": file_id}
 
@@ -559,6 +564,7 @@ def files_complete_upload(req: Request) -> dict[str, Any]:
                     "channel_id": channel_id,
                     "thread_ts": req.params.get("thread_ts") or None,
                     "initial_comment": req.params.get("initial_comment") or None,
+                    "alt_txt": pending.alt_txt,
                     "team": req.t.id,
                 }
             )

@@ -36,6 +36,7 @@ from bot.report.texts import (
     _text,
 )
 from bot.services.common.store import Loaded, load
+from bot.texts.figures import figure_text
 from flows import Flow, FlowRegistry
 from flows import engine as fe
 from flows.roles import ROLE_ORDER
@@ -330,39 +331,40 @@ def _headlines(summary, lang: str) -> list[Headline]:
 
     def delta(name: str) -> str | None:
         fig = change.get(name)
-        return fig.text(lang) if fig is not None and present(fig) else None
+        return figure_text(fig, lang) if fig is not None and present(fig) else None
 
     lines = []
     if present(f.reach):
-        value = f.reach.text(lang)
+        value = figure_text(f.reach, lang)
         if f.reach_share.shown:
-            value = _text(lang, "reach_of", reach=value, share=f.reach_share.text(lang),
-                          potential=f.potential_reach.text(lang))
+            value = _text(lang, "reach_of", reach=value, share=figure_text(f.reach_share, lang),
+                          potential=figure_text(f.potential_reach, lang))
         lines.append(Headline(_text(lang, "reach"), value, delta("reach")))
     for key, fig, name in (("goals", f.attainment_rate, "attainment_rate"),
                            ("satisfied", f.share_satisfied, "share_satisfied"),
                            ("mean", f.satisfaction_mean, "satisfaction_mean")):
         if present(fig):
-            lines.append(Headline(_text(lang, key), fig.text(lang), delta(name)))
+            lines.append(Headline(_text(lang, key), figure_text(fig, lang), delta(name)))
     return lines
 
 
 def _from_summary(summary, lang: str) -> DataSummary:
     headlines = _headlines(summary, lang)
     notable = [
-        _text(lang, "notable_line", group=g.value, kind=g.kind, goals=g.figures.attainment_rate.text(lang),
-              satisfied=g.figures.share_satisfied.text(lang))
+        _text(lang, "notable_line", group=g.value, kind=g.kind, goals=figure_text(g.figures.attainment_rate, lang),
+              satisfied=figure_text(g.figures.share_satisfied, lang))
         for g in summary.notable_groups
     ]
     stories = [story.text for story in summary.stories]
     sources = list(summary.sources)
     return DataSummary(summary.period, summary.previous_period, headlines, notable, stories, sources,
-                       _charts(summary, lang, headlines, sources))
+                       _charts(summary, lang, sources))
 
 
-def _charts(summary, lang: str, headlines: list[Headline], sources: list[str]) -> list[Chart]:
+def _charts(summary, lang: str, sources: list[str]) -> list[Chart]:
     try:
-        summary_chart = importlib.import_module("bot.report.charts").summary_chart
+        chart_module = importlib.import_module("bot.report.charts")
+        summary_chart, chart_alt_text = chart_module.summary_chart, chart_module.chart_alt_text
     except (ImportError, AttributeError):
         log.info("bot.report.charts is not available; the report shows figures without a chart")
         return []
@@ -371,8 +373,7 @@ def _charts(summary, lang: str, headlines: list[Headline], sources: list[str]) -
     except Exception:
         log.warning("drawing the chart failed; the report shows figures without it", exc_info=True)
         return []
-    figures = "; ".join(f"{h.label} {h.value}" for h in headlines)
-    return [Chart(png, _text(lang, "chart_alt", period=summary.period, figures=figures), source_caption(sources, lang))]
+    return [Chart(png, chart_alt_text(summary, lang), source_caption(sources, lang))]
 
 
 def source_caption(sources: Sequence[str], lang: str) -> str:

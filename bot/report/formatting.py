@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from bot.report.model import ActionItem, Report, StageReport
+from bot.report.model import ActionItem, DataSummary, Report, StageReport
 from bot.report.texts import TEXTS, _catalogue, _text
+from bot.texts.formatting import format_date, format_datetime, format_number, format_period, plural
 
 # ---- formatting helpers --------------------------------------------------------------------------
 
@@ -14,19 +14,17 @@ from bot.report.texts import TEXTS, _catalogue, _text
 def _fmt_datetime(value: datetime | None, report: Report) -> str | None:
     if value is None:
         return None
-    local = value.astimezone(ZoneInfo(report.timezone))
-    return local.strftime("%Y-%m-%d %H:%M" if report.lang == "en" else "%d-%m-%Y %H:%M")
+    return format_datetime(value, report.lang, report.timezone)
 
 
 def _fmt_date(value: date | None, lang: str) -> str:
     if value is None:
         return "–"
-    return value.strftime("%Y-%m-%d" if lang == "en" else "%d-%m-%Y")
+    return format_date(value, lang)
 
 
 def _fmt_number(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text if lang == "en" else text.replace(".", ",")
+    return format_number(value, lang)
 
 
 def _owner_text(action: ActionItem) -> str:
@@ -64,7 +62,15 @@ def _facts(report: Report) -> list[tuple[str, str]]:
 
 
 def _count_text(count: int, lang: str) -> str:
-    return _text(lang, "count_person") if count == 1 else _text(lang, "count_people", count=count)
+    return plural(lang, "units.people", count)
+
+
+def _period_text(data: DataSummary, lang: str) -> str:
+    """"Periode 2e kwartaal 2026, vergeleken met 1e kwartaal 2026" (HTML and Markdown alike)."""
+    if data.previous_period:
+        return _text(lang, "period_vs", period=format_period(data.period, lang),
+                     previous=format_period(data.previous_period, lang))
+    return _text(lang, "period", period=format_period(data.period, lang))
 
 
 def _stage_heading(stage: StageReport) -> str:

@@ -13,6 +13,7 @@ from bot.report.formatting import (
     _fmt_datetime,
     _indicator_text,
     _owner_text,
+    _period_text,
     _stage_heading,
     _stage_note,
 )
@@ -135,8 +136,7 @@ def _html_data(report: Report) -> str:
     lang, data = report.lang, report.data
     if data is None:
         return _note(_text(lang, "no_data"))
-    period = (_text(lang, "period_vs", period=data.period, previous=data.previous_period)
-              if data.previous_period else _text(lang, "period", period=data.period))
+    period = _period_text(data, lang)
     parts = [f"<p>{_e(period)}</p>"]
     if data.headlines:
         rows = "".join(f"<tr><td>{_e(h.label)}</td><td>{_e(h.value)}</td><td>{_e(h.change or '–')}</td></tr>"

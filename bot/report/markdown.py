@@ -14,6 +14,7 @@ from bot.report.formatting import (
     _fmt_datetime,
     _indicator_text,
     _owner_text,
+    _period_text,
     _stage_heading,
     _stage_note,
 )
@@ -92,8 +93,7 @@ def _md_data(report: Report, image_links: Sequence[str] | None) -> list[str]:
     lang, data = report.lang, report.data
     if data is None:
         return [f"_{_text(lang, 'no_data')}_", ""]
-    period = (_text(lang, "period_vs", period=data.period, previous=data.previous_period)
-              if data.previous_period else _text(lang, "period", period=data.period))
+    period = _period_text(data, lang)
     lines = [_md(period), ""]
     if data.headlines:
         lines += [f"| {_text(lang, 'figure')} | {_text(lang, 'value')} | {_text(lang, 'change')} |", "|---|---|---|"]

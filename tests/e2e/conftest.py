@@ -25,6 +25,17 @@ def slack():
         for uid, name in zip(SOCIAL + POLICY + (OUTSIDER,), ("Sam", "Sanne", "Bas", "Bente", "Otto"), strict=True):
             fake.add_user(uid, name=name, team=TEAM)
         yield fake
+        assert images_without_alt_text(fake.uploads) == [], "every uploaded image needs alt text (alt_txt)"
+
+
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def images_without_alt_text(uploads: list[dict]) -> list[str]:
+    """Names of uploaded images that came without alt text: checked after every end-to-end test,
+    so a new chart or picture anywhere in the bot cannot reach screen-reader users as a blank."""
+    return [u["filename"] for u in uploads
+            if bytes(u.get("content") or b"").startswith(IMAGE_MAGIC) and not (u.get("alt_txt") or "").strip()]
 
 
 @pytest.fixture

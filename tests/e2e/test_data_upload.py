@@ -87,7 +87,7 @@ def test_coordinator_shares_a_messy_csv_and_it_is_imported(bot, slack, sender):
     reply = json.dumps(replies(bot, slack, COORDINATOR, 1), ensure_ascii=False)
 
     assert "ingelezen" in reply and OUTCOME in reply and "5 rijen" in reply
-    assert "2023-Q4: nieuw, 2 rijen" in reply and "2024-Q1: nieuw, 3 rijen" in reply
+    assert "4e kwartaal 2023: nieuw, 2 rijen" in reply and "1e kwartaal 2024: nieuw, 3 rijen" in reply
     assert "is nieuw; ik heb het resultaat aangemaakt" in reply
     # Downloaded from url_private_download with the team's bot token.
     assert slack.downloads and slack.downloads[-1]["allowed"] and slack.downloads[-1]["token"] == BOT_TOKEN
@@ -106,7 +106,7 @@ def test_coordinator_shares_a_messy_csv_and_it_is_imported(bot, slack, sender):
     # The same file again: the periods are replaced and the reply says nothing changed in them.
     share(sender, slack, COORDINATOR, MESSY, "uitkomsten 2024.csv", OUTCOME.upper())
     reply = json.dumps(replies(bot, slack, COORDINATOR, 2)[-1], ensure_ascii=False)
-    assert "2024-Q1: vervangen – 0 nieuw, 0 weg, 0 gewijzigd, 3 gelijk" in reply
+    assert "1e kwartaal 2024: vervangen – 0 nieuw, 0 weg, 0 gewijzigd, 3 gelijk" in reply
     assert counts(bot)["outcomes"] == 1 and counts(bot)["outcome_rows"] == 5
 
 
@@ -201,11 +201,11 @@ def test_data_toon_posts_summary_and_chart_without_small_counts(bot, slack, send
     posts = [c for c in slack.calls_to("chat.postMessage") if c.params.get("channel") == CHANNEL]
     assert len(posts) == 1
     blocks = json.dumps(posts[0].params["blocks"], ensure_ascii=False)
-    assert "Cijfers Ouderen doen mee · 2024-Q1" in blocks
+    assert "Cijfers Ouderen doen mee · 1e kwartaal 2024" in blocks
     # 168 reached of 2.000 possible (8%); goals 82/113 = 73%; Centrum 85% stands out (+12 points).
     assert "168 van 2.000 mogelijke deelnemers: *8%*" in blocks
     assert "*73%* (82 van 113 doelen)" in blocks
-    assert "Vergeleken met 2023-Q4" in blocks and "Bereik +28 (was 140)" in blocks
+    assert "Vergeleken met 4e kwartaal 2023" in blocks and "Bereik +28 (was 140)" in blocks
     assert "Wijk Centrum*: doelen behaald 85% (+12 %-punt" in blocks
     assert "Mevrouw J. komt nu elke week" in blocks
     assert "Bron: gegevens van de organisatie (uitkomsten 2024.csv" in blocks
@@ -214,11 +214,15 @@ def test_data_toon_posts_summary_and_chart_without_small_counts(bot, slack, send
     upload = slack.uploads[-1]
     assert upload["content"].startswith(b"\x89PNG") and upload["channel_id"] == CHANNEL
     assert upload["filename"].endswith(".png")
+    # Screen readers hear what the chart shows, with the figures (Slack's alt_txt).
+    assert upload["alt_txt"].startswith("Staafdiagram met de cijfers van Ouderen doen mee over 1e kwartaal 2024")
+    assert "doelen behaald 73% (vorige periode 65%)" in upload["alt_txt"]
 
     # No payload the bot sent may hold a suppressed count: Zuid's 3 (and the rows hidden with it).
     sent = [{k: v for k, v in c.params.items() if k != "metadata"} for c in slack.calls]
     text = json.dumps(sent, ensure_ascii=False)
-    legit = re.sub(r"[+−±]\d+ %-punt|schaal 1–10", "", text)  # changes in points and the scale are not counts
+    # Changes in points, the scale and dates ("ingelezen 2 december 2026") are not counts.
+    legit = re.sub(r"[+−±]\d+ %-punt|schaal 1–10|\d{1,2} [a-z]+ \d{4}", "", text)
     assert not re.search(r"(?<![\w.,/-])[1-4](?![\w.,%])", legit), legit
     assert "Zuid" not in text
 

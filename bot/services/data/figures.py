@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import t
 from bot.runtime.deps import Deps
 from bot.slack.outgoing import Outgoing
+from bot.texts.formatting import format_date, format_period
 from storage.models import ConversationSession, DataSet, Outcome, Workspace
 from storage.summaries import PeriodSummary, SummaryOptions, load_outcome_rows, load_stories, summarise
 
@@ -72,7 +73,7 @@ def _data_source(s: Session, outcome_id: int, lang: str) -> tuple[str, int | Non
     if not outcome_sets:
         return t(lang, "data.source_org"), scale
     name, when, _ = outcome_sets[0]
-    return t(lang, "data.source_file", file=name or "?", date=when.strftime("%d-%m-%Y") if when else "?"), scale
+    return t(lang, "data.source_file", file=name or "?", date=format_date(when, lang) if when else "?"), scale
 
 
 def summary_in_session(s: Session, workspace: Workspace | None, outcome_id: int,
@@ -105,7 +106,7 @@ def post_data_summary(s: Session, deps: Deps | None, workspace_id: int, outcome_
     and queues nothing when the outcome has no figures. The caller commits (the rows are part of
     its transaction). `deps` is accepted so callers need not change when settings matter here.
     """
-    from bot.report.charts import summary_chart
+    from bot.report.charts import chart_alt_text, summary_chart
     from bot.slack.blocks.data_summary import data_summary_blocks, data_summary_text
 
     workspace = s.get(Workspace, workspace_id)
@@ -118,8 +119,10 @@ def post_data_summary(s: Session, deps: Deps | None, workspace_id: int, outcome_
     png = summary_chart(summary, lang)
     name = f"{_slug(summary.outcome or '')}-{_slug(summary.period)}.png"
     out.upload(channel, filename=name, content=png,
-               title=t(lang, "data.chart_title", outcome=summary.outcome or "", period=summary.period),
+               title=t(lang, "data.chart_title", outcome=summary.outcome or "",
+                       period=format_period(summary.period, lang)),
                comment=t(lang, "data.chart_comment"), thread=thread_ts or None,
+               alt_text=chart_alt_text(summary, lang),  # what the chart shows, for screen readers
                dedupe=f"{dedupe_key}:chart" if dedupe_key else None)
     return True
 

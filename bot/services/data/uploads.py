@@ -28,6 +28,7 @@ from bot.slack.blocks.kit import section, split_text
 from bot.slack.downloads import DownloadError, download
 from bot.slack.markup import clean_input
 from bot.slack.outgoing import Outgoing
+from bot.texts.formatting import format_period, plural
 from storage.db import Database
 from storage.importing import ImportResult, format_problems
 from storage.importing import columns as C
@@ -128,19 +129,21 @@ def report_lines(done: FileImport, filename: str, lang: str, *, slack: bool = Tr
         lines = [t(lang, "data.import_failed", file=file_, count=len(result.problems))]
         lines += ["• " + line for line in format_problems(result.problems, lang, MAX_PROBLEM_LINES)]
         return lines
-    key = "data.import_ok_stories" if result.kind == "stories" else "data.import_ok"
-    lines = [t(lang, key, file=file_, outcome=outcome, rows=result.rows)]
+    stories = result.kind == "stories"
+    key, unit = ("data.import_ok_stories", "units.stories") if stories else ("data.import_ok", "units.rows")
+    lines = [t(lang, key, file=file_, outcome=outcome, rows=plural(lang, unit, result.rows))]
     if done.created:
         lines.append(t(lang, "data.outcome_created", outcome=outcome))
     for change in result.changes:
-        if result.kind == "stories":
-            lines.append("• " + t(lang, "data.period_stories", period=change.period, added=change.added,
+        period = format_period(change.period, lang)
+        if stories:
+            lines.append("• " + t(lang, "data.period_stories", period=period, added=plural(lang, unit, change.added),
                                   removed=change.removed))
         elif change.replaced:
-            lines.append("• " + t(lang, "data.period_replaced", period=change.period, added=change.added,
+            lines.append("• " + t(lang, "data.period_replaced", period=period, added=change.added,
                                   removed=change.removed, changed=change.changed, unchanged=change.unchanged))
         else:
-            lines.append("• " + t(lang, "data.period_new", period=change.period, added=change.added))
+            lines.append("• " + t(lang, "data.period_new", period=period, added=plural(lang, unit, change.added)))
     if result.warnings:
         lines.append(t(lang, "data.warnings"))
         lines += ["• " + line for line in format_problems(result.warnings, lang, 5)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.slack.blocks.kit import context, header, section, split_text
+from bot.texts.formatting import format_percent
 
 # Theme words (Dutch and English, accent-free, lower case) → (RIVM indicator, age group, nl, en)
 THEMES: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
@@ -45,8 +46,7 @@ def indicator_for(theme: str | None) -> tuple[str, str, str, str] | None:
 def _pct(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
-    text = f"{value:.1f}%"
-    return text.replace(".", ",") if lang == "nl" else text
+    return format_percent(value, lang, decimals=1)
 
 
 def context_blocks(rows: list, gemeente: str, what: tuple[str, str], age: str, lang: str) -> list[dict]:

@@ -5,9 +5,9 @@ reach, goals attained, satisfaction), then what moved since last time, then the 
 stand out, then the stories behind the figures ("tellen en vertellen"). Sources go under the
 figures because the CBS licence asks for it and because people trust a figure they can trace.
 
-Privacy: every number comes from `Figure.text`, which writes a suppressed count as "<5" and
-never holds its value; this module never formats `Figure.value` itself. A change or a rate that
-is suppressed is left out rather than shown as a bare "<5" that would read like a percentage.
+Privacy: every number comes from `bot.texts.figures.figure_text`, which writes a suppressed
+count as "minder dan 5" and a suppressed rate as "te weinig om te tonen" (a suppressed figure
+holds no value); this module never formats `Figure.value` itself. A suppressed change is left out.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from bot.slack.blocks.kit import (
     section,
     split_text,
 )
+from bot.texts.figures import figure_text
+from bot.texts.formatting import format_period
 from storage.summaries import Figure, Figures, GroupSummary, PeriodSummary
 
 STORY_MAX = 700  # characters of one story in the message; the full text stays in the database
@@ -38,13 +40,13 @@ def _present(fig: Figure | None) -> bool:
 
 
 def _txt(fig: Figure, lang: str) -> str:
-    """A figure as text ("<5" is escaped where the message leaves, like every text)."""
-    return fig.text(lang)
+    """A figure as text (escaped where the message leaves, like every text)."""
+    return figure_text(fig, lang)
 
 
 def _rate(fig: Figure, lang: str) -> str:
-    """A percentage or mean; a suppressed one reads 'too few to show', not '<5' (no '%' confusion)."""
-    return t(lang, "data.too_few") if fig.suppressed else _txt(fig, lang)
+    """A percentage or mean; a suppressed one reads 'too few to show' (figure_text), never '<5'."""
+    return _txt(fig, lang)
 
 
 def _kind(kind: str, lang: str) -> str:
@@ -54,8 +56,8 @@ def _kind(kind: str, lang: str) -> str:
 
 def _title(summary: PeriodSummary, lang: str) -> str:
     if summary.outcome:
-        return t(lang, "data.title", outcome=summary.outcome, period=summary.period)
-    return t(lang, "data.title_no_outcome", period=summary.period)
+        return t(lang, "data.title", outcome=summary.outcome, period=format_period(summary.period, lang))
+    return t(lang, "data.title_no_outcome", period=format_period(summary.period, lang))
 
 
 def _reach_field(f: Figures, lang: str) -> str | None:
@@ -175,7 +177,8 @@ def data_summary_blocks(summary: PeriodSummary, lang: str = "nl") -> list[dict[s
     blocks.append(divider())
     changes = change_lines(summary, lang)
     if changes:
-        text = f"*{t(lang, 'data.change_title', previous=summary.previous_period)}*\n" + "\n".join(changes)
+        previous = format_period(summary.previous_period or "", lang)
+        text = f"*{t(lang, 'data.change_title', previous=previous)}*\n" + "\n".join(changes)
     else:
         text = t(lang, "data.no_previous") if summary.previous is None else t(lang, "data.no_change")
     blocks.extend(section(chunk) for chunk in split_text(text))

@@ -65,7 +65,7 @@ def test_import_good_then_bad_file(tmp_path, database_url):
 
     result = run_data("import", str(good), "--outcome", "Ouderen doen mee", database_url=database_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "2 rijen" in result.stdout and "2024-Q1: nieuw, 2 rijen" in result.stdout
+    assert "2 rijen" in result.stdout and "1e kwartaal 2024: nieuw, 2 rijen" in result.stdout
     after_good = counts(database_url)
     assert after_good == {"workspaces": 1, "outcomes": 1, "datasets": 1, "outcome_rows": 2, "stories": 0}
     db = Database(database_url)
@@ -96,7 +96,7 @@ def test_import_stories_and_a_missing_file(tmp_path, database_url):
     result = run_data("import", str(stories), "--outcome", "Ouderen doen mee", "--team", "T0TEAM",
                       database_url=database_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "1 verhalen" in result.stdout
+    assert "1 verhaal." in result.stdout and "1 verhalen" not in result.stdout
     assert counts(database_url)["stories"] == 1
 
     result = run_data("import", str(tmp_path / "weg.csv"), "--outcome", "X", database_url=database_url,

@@ -251,6 +251,20 @@ def test_files_upload_v2_round_trip(slack: FakeSlack, client: WebClient) -> None
     assert client.files_info(file=upload["id"])["file"]["size"] == len(upload["content"])
 
 
+def test_files_upload_v2_records_alt_text_and_refuses_it_over_1000_characters(
+        slack: FakeSlack, client: WebClient) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    client.files_upload_v2(channel="C1", content=png, filename="grafiek.png", alt_txt="Staafdiagram: bereik 8%.")
+    assert slack.uploads[-1]["alt_txt"] == "Staafdiagram: bereik 8%."
+    # slack_sdk sends alt_txt with files.getUploadURLExternal (the step that knows the file), as Slack documents.
+    assert slack.calls_to("files.getUploadURLExternal")[-1].params["alt_txt"] == "Staafdiagram: bereik 8%."
+    with pytest.raises(SlackApiError) as err:
+        client.files_upload_v2(channel="C1", content=png, filename="grafiek.png", alt_txt="x" * 1001)
+    assert err.value.response["error"] == "alt_txt_too_large"
+    client.files_upload_v2(channel="C1", content=b"a;b\n", filename="data.csv")
+    assert slack.uploads[-1]["alt_txt"] is None
+
+
 def test_oauth_v2_access_issues_working_token(slack: FakeSlack) -> None:
     code = slack.oauth_code(team="T2", team_name="Tweede Gemeente", user="UADMIN")
     anonymous = WebClient(base_url=slack.url)

@@ -152,8 +152,8 @@ def test_conclusion_actions_evaluation_and_comparison(db, registry):
 
     actions = section(page, "actions")
     assert "Buurtcirkels starten in Haven-Noord" in actions
-    assert "Aanbieder, Joost de Vries" in actions and "30-06-2026" in actions and "bereik → 120" in actions
-    assert "Gemeente, Anouk Jansen" in actions and "15-05-2026" in actions
+    assert "Aanbieder, Joost de Vries" in actions and "30 juni 2026" in actions and "bereik → 120" in actions
+    assert "Gemeente, Anouk Jansen" in actions and "15 mei 2026" in actions
 
     evaluation = section(page, "evaluation")
     tokens = [t for t, (s, _q, _u) in built.answers.items() if s == "evaluatie"]
@@ -163,13 +163,13 @@ def test_conclusion_actions_evaluation_and_comparison(db, registry):
 
     comparison = section(page, "comparison")
     assert report.previous is not None and report.previous.session_id == built.previous_id
-    assert "09-12-2025" in comparison and "Het bereik onder 75-plussers is te laag." in comparison
+    assert "9 december 2025" in comparison and "Het bereik onder 75-plussers is te laag." in comparison
     assert "Huisbezoeken bij 75-plussers" in comparison and "gedaan" in comparison
     assert "Vervoer naar de ontmoetingsplek regelen" in comparison
     assert "1 van de 2 acties zijn gedaan." in comparison
 
     text = render_markdown(report)
-    assert "| Buurtcirkels starten in Haven-Noord | Aanbieder, Joost de Vries | 30-06-2026 |" in text
+    assert "| Buurtcirkels starten in Haven-Noord | Aanbieder, Joost de Vries | 30 juni 2026 |" in text
     assert "Het bereik onder 75-plussers is te laag." in md_section(text, "Vergelijking met het vorige gesprek")
 
 
@@ -228,7 +228,7 @@ def test_english_report(db, registry):
     assert '<html lang="en">' in page
     for heading in ("Societal outcome", "Agreed actions", "Comparison with the previous conversation"):
         assert heading in page and f"## {heading}" in text
-    assert "Policy officer" in page and "Provider, Joost de Vries" in page and "2026-06-30" in page
+    assert "Policy officer" in page and "Provider, Joost de Vries" in page and "30 June 2026" in page
     assert "No data summary is available." in page
 
 
@@ -267,7 +267,8 @@ def test_data_summary_with_headline_figures_and_chart(db, registry):
     data = section(render_html(report), "data")
     assert "Doelen behaald" in data and "68%" in data and "+18 %-punt" in data
     assert '<img src="data:image/png;base64,iVBORw0KGgo' in data
-    assert 'alt="Staafdiagram voor periode 2026-Q1' in data
+    assert 'alt="Staafdiagram met de cijfers van ' in data and "over 1e kwartaal 2026: " in data
+    assert "doelen behaald 68% (vorige periode 50%)" in data  # the alt text names the key figures
     assert "<figcaption>Bron: gegevens van de organisatie</figcaption>" in data
 
 
