@@ -25,6 +25,7 @@ from bot.cli import demo_script as script
 from bot.config import load_settings
 from bot.fakeslack import FakeSlack, SlackSender
 from bot.i18n import t
+from bot.texts.formatting import format_datetime
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TEAM = "TDEMO0001"
@@ -251,7 +252,7 @@ class Demo:
             nxt = s.scalar(select(ConversationSession.scheduled_at).where(
                 ConversationSession.id != self.session_id, ConversationSession.status == "scheduled"))
         if nxt is not None:
-            when = nxt.astimezone(AMS).strftime("%d-%m-%Y %H:%M")
+            when = format_datetime(nxt, self.lang, AMS)
             self.say(f"volgende gesprek van de reeks gepland op {when}, open acties gaan mee" if self.lang == "nl"
                      else f"next conversation of the series planned for {when}, open actions carried over")
         return nxt
@@ -262,6 +263,7 @@ class Demo:
 def _plain(text: str, names: dict[str, str]) -> str:
     text = re.sub(r"<@(\w+)>", lambda m: "@" + names.get(m.group(1), m.group(1)), text or "")
     text = re.sub(r"<#(\w+)>", "#kwaliteit", text)
+    text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]*)>", r"\1", text)  # a date token as a reader in Amsterdam sees it
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

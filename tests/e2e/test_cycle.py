@@ -42,6 +42,13 @@ def run_due(bot, clock: Clock, moment: datetime) -> None:
     bot.drain()
 
 
+def assert_next_cycle_note(slack, planned: datetime, fallback: str, carried: str) -> None:
+    """The old thread hears when the next session is (a date token) and how many actions carry over."""
+    notes = [c.params["text"] for c in slack.calls_to("chat.postMessage") if "volgende gesprek" in c.params.get("text", "")]
+    assert len(notes) == 1 and carried in notes[0], notes
+    assert f"<!date^{int(planned.timestamp())}^{{date_long_pretty}} {{time}}|{fallback}>" in notes[0], notes
+
+
 def start_planned(conversation, slack, *, on: str, at: str, repeat: str = "kwartaal") -> int:
     before = len(slack.calls_to("views.open"))
     conversation.sender.command("start", user=COORDINATOR, channel=CHANNEL)
@@ -150,6 +157,7 @@ def test_whole_cycle_on_a_controlled_clock(conversation, bot, slack):
         assert nxt.scheduled_at == datetime(2027, 7, 6, 14, 0, tzinfo=AMS)  # first Tuesday of July
         carried = s.scalars(select(Action).where(Action.session_id == nxt.id)).all()
         assert [a.what for a in carried] == ["Huisbezoeken bij 75-plussers"] and carried[0].carried_from_id
+    assert_next_cycle_note(slack, datetime(2027, 7, 6, 14, 0, tzinfo=AMS), "6 juli 2027, 14:00", "1 open actie gaat mee")
     # its prep round asks about the carried action first
     run_due(bot, clock, datetime(2027, 6, 29, 14, 0, tzinfo=AMS))
     text = json.dumps(dms_to(slack, "USW1")[-1].params, ensure_ascii=False)

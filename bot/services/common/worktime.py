@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.texts.formatting import slack_date
+
 
 @dataclass(frozen=True)
 class WorkingHours:
@@ -76,8 +78,13 @@ def add_working_time(moment: datetime, delta: timedelta, tz: ZoneInfo,
     return next_nudge_moment(moment + delta, tz, hours)
 
 
-def format_when(deps, when: datetime | None, tz_name: str | None = None) -> str:
-    """A moment as people read it in a zone (a person's own, else the workspace's): dd-mm-yyyy hh:mm."""
+def format_when(deps, when: datetime | None, tz_name: str | None = None, lang: str | None = None) -> str:
+    """A moment as a Slack date token: Slack shows every reader the time in their own zone.
+
+    The fallback (notifications, old clients, plain_text) is "9 maart 2027, 14:30" in `tz_name`
+    (a person's own zone, else the workspace's) and `lang` (else the workspace default). The
+    token is marked as the bot's own markup (bot/slack/markup.py), so it is live in mrkdwn only;
+    never put it in a header, button or modal title (plain_text shows the fallback there)."""
     if when is None:
         return ""
-    return when.astimezone(zone(tz_name, deps.settings.timezone)).strftime("%d-%m-%Y %H:%M")
+    return slack_date(when, lang or deps.settings.language, zone(tz_name, deps.settings.timezone))

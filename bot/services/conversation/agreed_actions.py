@@ -18,6 +18,7 @@ from bot.services.cycle.followup import plan_action_followup
 from bot.slack.blocks.action_modal import PARTIES, action_modal, parse_action
 from bot.slack.ids import small_int
 from bot.slack.markup import mention
+from bot.texts.formatting import format_date
 from storage.models import Action
 
 
@@ -58,7 +59,7 @@ def submit_action(deps: Deps, team_id: str, user_id: str, meta: dict, values: di
         if request.owner:
             details += f", {mention(request.owner)}"
         if request.due:
-            details += f", {request.due.strftime('%d-%m-%Y')}"
+            details += f", {format_date(request.due, loaded.lang)}"
         text = t(loaded.lang, "action.saved", what=request.what[:300]) + f" ({details})"
         outgoing(me.s, loaded).to_thread(loaded.session, text)
     return None

@@ -7,10 +7,12 @@ from sqlalchemy import select
 from bot.runtime.deps import Deps
 from bot.services.common.caller import Caller, asking
 from bot.services.common.store import load
+from bot.services.common.worktime import format_when
 from bot.services.conversation.status import running_sessions
 from bot.services.cycle.series import series_lines
 from bot.slack.blocks.home import ActionItem, HomeModel, PromptItem, RunningItem, UpcomingItem, home_view
 from bot.slack.outgoing import Outgoing
+from bot.texts.formatting import format_date
 from flows import engine as fe
 from storage.models import (
     Action,
@@ -54,17 +56,18 @@ def build_home(me: Caller, page: int = 10) -> HomeModel:
         .order_by(ConversationSession.scheduled_at)
     ).all()
     for session, _participant in planned:
-        when = session.scheduled_at.astimezone(deps.settings.tz).strftime("%d-%m-%Y %H:%M") if session.scheduled_at else ""
+        when = format_when(deps, session.scheduled_at, person.tz, lang)  # a date token: each reader's own zone
         flow = deps.flows.get(session.flow_id, session.flow_version)
         model.upcoming.append(UpcomingItem(outcomes.get(session.outcome_id, ""), when, flow.title.get(lang)))
 
     for action in s.scalars(select(Action).where(Action.owner_person_id == person.id, Action.status == "open")
                             .order_by(Action.due_date)):
-        model.actions.append(ActionItem(action.id, action.what, action.due_date.strftime("%d-%m-%Y")
+        model.actions.append(ActionItem(action.id, action.what, format_date(action.due_date, lang)
                                         if action.due_date else None))
     if coordinator:
         model.series = series_lines(s, deps, workspace.id, lang)
-        model.datasets = [f"{outcomes.get(d.outcome_id, '')} · {d.filename or ''} · {d.imported_at:%d-%m-%Y}"
+        model.datasets = [f"{outcomes.get(d.outcome_id, '')} · {d.filename or ''} · "
+                          f"{format_date(d.imported_at, lang, deps.settings.tz)}"
                           for d in s.scalars(select(DataSet).where(DataSet.workspace_id == workspace.id)
                                              .order_by(DataSet.id.desc()).limit(50))]
     return model

@@ -145,8 +145,8 @@ def post_scheduled_root(s, deps: Deps, session: ConversationSession, workspace) 
     names = str(len(users)) if session.visibility == "anonymous" else mentions(users)
     prep_at = max(deps.now(), session.scheduled_at - policy_of(workspace).prep_lead)
     text = t(lang, "prep.scheduled_root", flow=flow.title.get(lang),
-             date=format_when(deps, session.scheduled_at), coordinator=mention(session.created_by),
-             participants=names, prep_date=format_when(deps, prep_at))
+             date=format_when(deps, session.scheduled_at, lang=lang), coordinator=mention(session.created_by),
+             participants=names, prep_date=format_when(deps, prep_at, lang=lang))
     title = t(lang, "session.header", outcome=outcome.name)
     Outgoing(s, workspace.id, report_to=session.created_by, lang=lang).root(
         session, title, [header(title), section(text)], dedupe=f"root:{session.id}")

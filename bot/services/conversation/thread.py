@@ -25,6 +25,7 @@ from bot.slack.blocks.stage import Progress, StageView, stage_blocks, stage_text
 from bot.slack.ids import Action as SlackAction
 from bot.slack.markup import mention
 from bot.slack.outgoing import Outgoing
+from bot.texts.formatting import format_date, slack_date
 from flows import engine as fe
 from storage.models import Action, Outcome, Person
 
@@ -62,7 +63,8 @@ def stage_view(loaded: Loaded, stage_id: str) -> StageView:
         progress=progress_of(loaded, stage_id),
         visibility=loaded.state.visibility,
         theme=loaded.state.theme,
-        deadline_text=stage_state.deadline.strftime("%d-%m-%Y %H:%M") if stage_state.deadline else None,
+        # A date token (each reader sees their own zone); the fallback is in the bot's default zone.
+        deadline_text=slack_date(stage_state.deadline, loaded.lang) if stage_state.deadline else None,
     )
 
 
@@ -137,7 +139,7 @@ def action_lines(s: Session, loaded: Loaded, lang: str) -> list[str]:
     ).all()
     for action, person in rows:
         owner = f", {mention(person.slack_user_id)}" if person is not None else ""
-        due = f", {action.due_date.strftime('%d-%m-%Y')}" if action.due_date else ""
+        due = f", {format_date(action.due_date, lang)}" if action.due_date else ""
         lines.append(t(lang, "session.action_line", what=action.what,
                        party=t(lang, f"parties.{action.owner_party}"), owner=owner, due=due))
     return lines

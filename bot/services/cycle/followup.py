@@ -20,6 +20,7 @@ from bot.services.common.people import ensure_person, language_of
 from bot.services.common.worktime import zone
 from bot.slack.blocks.followup import all_done_blocks, comment_modal, followup_blocks
 from bot.slack.outgoing import Outgoing
+from bot.texts.formatting import format_date
 from storage.models import Action, ConversationSession, DueItem, Outcome, Person, Workspace
 
 
@@ -51,7 +52,7 @@ def action_due(s: Session, deps: Deps, item: DueItem) -> None:
     lang = language_of(person, deps)
     if (item.payload or {}).get("when") == "before":
         text = t(lang, "followup.before", days=policy_of(workspace).action_warn_days, what=action.what,
-                 date=action.due_date.strftime("%d-%m-%Y"))
+                 date=format_date(action.due_date, lang))
     else:
         text = t(lang, "followup.today", what=action.what)
     Outgoing(s, workspace.id).to_person(person.slack_user_id, text, followup_blocks(lang, text, action.id),
@@ -80,7 +81,7 @@ def postpone(deps: Deps, team_id: str, user_id: str, action_id: int | None) -> s
         action, _session = _owned(me, action_id)
         action.due_date = (action.due_date or deps.now().date()) + timedelta(days=7)
         plan_action_followup(me.s, deps, action, me.workspace)
-        return me.text("followup.postponed", what=action.what, date=action.due_date.strftime("%d-%m-%Y"))
+        return me.text("followup.postponed", what=action.what, date=format_date(action.due_date, me.lang))
 
 
 def comment(deps: Deps, team_id: str, user_id: str, action_id: int | None, text: str, *,

@@ -62,22 +62,22 @@ def next_cycle(s: Session, deps: Deps, item: DueItem) -> None:
     plan_scheduled_session(s, deps, nxt, workspace)
     lang = previous.language
     Outgoing(s, series.workspace_id, report_to=series.created_by, lang=lang).to_thread(
-        previous, plural(lang, "series.next_created", carried, date=format_when(deps, when)),
+        previous, plural(lang, "series.next_created", carried, date=format_when(deps, when, series.timezone, lang)),
         dedupe=f"next_note:{previous.id}")
 
 
-def _next_date(s: Session, deps: Deps, series: Series) -> str:
+def _next_date(s: Session, deps: Deps, series: Series, lang: str) -> str:
     upcoming = s.scalar(select(ConversationSession.scheduled_at).where(
         ConversationSession.series_id == series.id, ConversationSession.status == "scheduled")
         .order_by(ConversationSession.scheduled_at).limit(1))
-    return format_when(deps, upcoming) if upcoming else ""
+    return format_when(deps, upcoming, series.timezone, lang) if upcoming else ""
 
 
 def series_lines(s: Session, deps: Deps, workspace_id: int, lang: str) -> list[str]:
     lines = []
     for series in s.scalars(select(Series).where(Series.workspace_id == workspace_id).order_by(Series.id)):
         outcome = s.get(Outcome, series.outcome_id)
-        nxt = _next_date(s, deps, series) if series.status == "active" else ""
+        nxt = _next_date(s, deps, series, lang) if series.status == "active" else ""
         lines.append(t(lang, "series.line", id=series.id, outcome=outcome.name if outcome else "",
                        flow=deps.flows.get(series.flow_id).title.get(lang), rule=describe(series.rule, lang),
                        status=t(lang, f"series.status_{series.status}"),

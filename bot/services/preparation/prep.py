@@ -15,12 +15,13 @@ from bot.runtime.deps import Deps
 from bot.services.common.agenda import nudge_moment
 from bot.services.common.caller import Caller, asking
 from bot.services.common.store import PREP_STAGE
-from bot.services.common.worktime import zone
+from bot.services.common.worktime import format_when
 from bot.services.conversation.thread import update_stage
 from bot.services.conversation.turn import settle
 from bot.services.preparation.rounds import carried_actions
 from bot.slack.blocks.kit import clip
 from bot.slack.blocks.preparation import PrepField, absent_modal, prep_modal
+from bot.texts.formatting import format_date
 from storage.models import Action, Answer, Outcome
 
 ACTION_QUESTION = "action_{id}"
@@ -87,8 +88,7 @@ def snooze(deps: Deps, team_id: str, user_id: str, session_id: int | None) -> st
         _session, participant = me.participation(session_id)
         until = nudge_moment(deps, me.workspace, me.person, deps.now() + timedelta(hours=24))
         participant.snoozed_until = until
-        shown = until.astimezone(zone(me.person.tz, deps.settings.timezone)).strftime("%d-%m-%Y %H:%M")
-        return me.text("remind.snoozed", date=shown)
+        return me.text("remind.snoozed", date=format_when(deps, until, me.person.tz, me.lang))
 
 
 def decline(deps: Deps, team_id: str, user_id: str, session_id: int | None) -> str:
@@ -122,5 +122,5 @@ def set_absent(deps: Deps, team_id: str, user_id: str, session_id: int | None, u
     with asking(deps, team_id, user_id) as me:
         _session, participant = me.participation(session_id)
         participant.absent_until = until
-        text = me.text("remind.absent_saved", date=until.strftime("%d-%m-%Y"))
+        text = me.text("remind.absent_saved", date=format_date(until, me.lang))
         return me.confirm(text) if confirm else text

@@ -84,7 +84,7 @@ def prep_invite(s: Session, deps: Deps, session: ConversationSession, outcome: O
     invite = PrepInvite(
         session_id=session.id, outcome=outcome.name, flow_title=flow.title.get(lang),
         purpose=flow.preparation.purpose.get(lang).replace("{theme}", theme) if flow.preparation else None,
-        when=format_when(deps, session.scheduled_at, person.tz), channel_id=session.channel_id,
+        when=format_when(deps, session.scheduled_at, person.tz, lang), channel_id=session.channel_id,
         carried=tuple(a.what for a in carried_actions(s, session.id)),
         questions=tuple(q.label.get(lang).replace("{theme}", theme) for q in questions))
     return prep_invite_blocks(lang, invite)
@@ -113,7 +113,7 @@ def prep_summary(s: Session, deps: Deps, item: DueItem) -> None:
         return
     session, workspace, _outcome = found
     lang = session.language
-    header = t(lang, "prep.summary_header", date=format_when(deps, session.scheduled_at))
+    header = t(lang, "prep.summary_header", date=format_when(deps, session.scheduled_at, lang=lang))
     blocks = text_sections("\n".join([f"*{header}*", *_who_prepared(s, session)]))
     points = _points_by_role(s, deps, session)
     if not points:

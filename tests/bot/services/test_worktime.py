@@ -66,3 +66,23 @@ def test_add_working_time():
 def test_working_day():
     assert is_working_day(ams(2026, 11, 23).date())
     assert not is_working_day(ams(2027, 1, 1).date())
+
+
+def _settings(language: str = "nl", timezone: str = "Europe/Amsterdam"):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(settings=SimpleNamespace(language=language, timezone=timezone))
+
+
+def test_format_when_is_a_marked_date_token_in_the_given_zone_and_language():
+    from bot.services.common.worktime import format_when
+    from bot.slack.markup import finalise, plain
+
+    moment = datetime(2027, 3, 9, 13, 30, tzinfo=UTC)
+    token = format_when(_settings(), moment, "America/Curacao", "en")
+    assert finalise({"text": token})["text"] == (
+        f"<!date^{int(moment.timestamp())}^{{date_long_pretty}} {{time}}|9 March 2027, 09:30>")
+    # Without a person's zone or language: the workspace's zone and the bot's default language.
+    assert plain(format_when(_settings(), moment)) == "9 maart 2027, 14:30"
+    assert plain(format_when(_settings("en", "Europe/London"), moment, "Not/AZone")) == "9 March 2027, 13:30"
+    assert format_when(_settings(), None) == ""
