@@ -12,6 +12,7 @@ from storage.models.conversation import (
 )
 from storage.models.data import DataSet, OutcomeRow, Story
 from storage.models.ops import DueItem, OutboxMessage, ProcessedEvent
+from storage.models.rounds import InternalPreparation, Round, RoundSession, SessionPlan
 from storage.models.workspace import Person, Workspace
 
 __all__ = [
@@ -21,13 +22,17 @@ __all__ = [
     "ConversationSession",
     "DataSet",
     "DueItem",
+    "InternalPreparation",
     "Outcome",
     "OutboxMessage",
     "OutcomeRow",
     "Participant",
     "Person",
     "ProcessedEvent",
+    "Round",
+    "RoundSession",
     "Series",
+    "SessionPlan",
     "SessionStage",
     "Story",
     "Workspace",
