@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("session", type=int)
     report.add_argument("--output", default=".", help="folder to write into")
     report.add_argument("--language", choices=["nl", "en"], default=None, help="default: the session's language")
+
+    export = sub.add_parser("export", help="export a round with its conversations as JSON")
+    export.add_argument("--round", type=int, default=None, metavar="ROUND", help="the round's number")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--output", default=None, help="file to write (default: standard output)")
+    export.add_argument("--language", choices=["nl", "en"], default=None, help="default: the round's language")
     return parser
 
 
@@ -92,5 +98,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         "flows": commands.flows,
         "data": commands.data,
         "report": commands.report,
+        "export": commands.export,
     }[args.command]
     return handler(args)

@@ -166,4 +166,10 @@ def report(args: argparse.Namespace) -> int:
     return run_report_command(args)
 
 
-__all__ = ["ConfigError", "clock", "config", "data", "demo", "flows", "migrate", "report", "run", "web"]
+def export(args: argparse.Namespace) -> int:
+    from bot.cli.round_export import run_round_export
+
+    return run_round_export(args)
+
+
+__all__ = ["ConfigError", "clock", "config", "data", "demo", "export", "flows", "migrate", "report", "run", "web"]

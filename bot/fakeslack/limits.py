@@ -61,6 +61,7 @@ LIMITS: tuple[tuple[str, tuple[Limit, ...]], ...] = (
     ("conversations.history", (TIER_3,)),
     ("views.*", (TIER_4,)),
     ("users.info", (TIER_4,)),
+    ("users.lookupByEmail", (TIER_3,)),
     ("users.list", (TIER_2,)),
     ("team.info", (TIER_3,)),
     ("files.*", (TIER_4,)),

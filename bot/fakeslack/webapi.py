@@ -307,6 +307,17 @@ def users_info(req: Request) -> dict[str, Any]:
         return {"user": user.to_api()}
 
 
+@method("users.lookupByEmail")
+def users_lookup_by_email(req: Request) -> dict[str, Any]:
+    """Slack matches the address case-insensitively and answers users_not_found otherwise."""
+    email = str(req.need("email", "invalid_email")).strip().lower()
+    with req.state.lock:
+        for user in req.state.users.values():
+            if user.team == req.t.id and not user.is_bot and user.to_api()["profile"]["email"].lower() == email:
+                return {"user": user.to_api()}
+    raise ApiError("users_not_found")
+
+
 @method("users.list")
 def users_list(req: Request) -> dict[str, Any]:
     with req.state.lock:

@@ -20,6 +20,7 @@ from bot.services.cycle.series import series_command
 from bot.services.data.commands import data_subcommand
 from bot.services.privacy.erasure import erase_person, parse_user
 from bot.services.privacy.export import export_my_data
+from bot.services.rounds.viewing import round_reply
 from bot.slack.blocks.help import help_blocks
 from bot.slack.blocks.start_modal import start_modal
 from storage.models import Outcome
@@ -83,11 +84,12 @@ SUBCOMMANDS: dict[str, Handler] = {
     "taal": lambda deps, c, rest: Reply(set_language(deps, c.team_id, c.user_id, rest)),
     "data": lambda deps, c, rest: Reply(data_subcommand(deps, c.team_id, c.user_id, c.channel_id, rest)),
     "reeks": lambda deps, c, rest: Reply(series_command(deps, c.team_id, c.user_id, rest)),
+    "ronde": lambda deps, c, rest: Reply(*round_reply(deps, c.team_id, c.user_id, c.channel_id, rest)),
     "mijn-gegevens": lambda deps, c, rest: Reply(export_my_data(deps, c.team_id, c.user_id,
                                                                 request_key=c.trigger_id or None)),
     "wis": lambda deps, c, rest: _erase(deps, c),
 }
-ALIASES = {"language": "taal", "series": "reeks", "my-data": "mijn-gegevens", "erase": "wis"}
+ALIASES = {"language": "taal", "series": "reeks", "my-data": "mijn-gegevens", "erase": "wis", "round": "ronde"}
 HELP_WORDS = ("", "help", "hulp", "?")
 # Words whose work takes longer than an acknowledgement may: answered through response_url.
 SLOW = frozenset({"status", "mijn-gegevens", "wis"})

@@ -13,6 +13,8 @@ from bot.services.cycle.followup import action_due
 from bot.services.cycle.series import next_cycle
 from bot.services.preparation.reminders import reminder
 from bot.services.preparation.rounds import prep_dm, prep_round, prep_summary, session_open
+from bot.services.rounds.fanout import round_prep, round_prep_dm, round_reminder
+from bot.services.rounds.timing import stage_timer
 
 HANDLERS: dict[str, Handler] = {
     "prep_round": prep_round,
@@ -22,6 +24,10 @@ HANDLERS: dict[str, Handler] = {
     "reminder": reminder,
     "action_due": action_due,
     "next_cycle": next_cycle,
+    "round_prep": round_prep,
+    "round_prep_dm": round_prep_dm,
+    "round_reminder": round_reminder,
+    "stage_timer": stage_timer,
 }
 
 

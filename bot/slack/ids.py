@@ -30,6 +30,18 @@ class Action(StrEnum):
     ACTION_COMMENT = "action_comment"
     REPORT_MAKE = "report_make"
     START_FLOW = "start_flow"
+    # rounds, people coming and going, moving planned sessions, pace, internal preparation
+    STAGE_EXTEND_BY = "stage_extend_by"
+    SESSION_PEOPLE = "session_people"
+    SESSION_START_NOW = "session_start_now"
+    SESSION_RESCHEDULE = "session_reschedule"
+    SESSION_CANCEL = "session_cancel"
+    SESSION_REMIND = "session_remind_missing"
+    SESSION_INTERNAL = "session_internal_prep"
+    INTERNAL_SHARE = "internal_share"
+    ROUND_NEW = "round_new"
+    ROUND_REMIND = "round_remind_missing"
+    ROUND_REPORT = "round_report"
 
 
 class View(StrEnum):
@@ -39,6 +51,15 @@ class View(StrEnum):
     PREP = "prep_answer"
     ABSENT = "absent_until"
     ACTION_COMMENT = "action_comment"
+    # rounds, people coming and going, moving planned sessions, pace, internal preparation
+    ROUND = "round_setup"
+    PEOPLE = "session_people"
+    START_NOW = "session_start_now"
+    RESCHEDULE = "session_reschedule"
+    CANCEL = "session_cancel"
+    EXTEND = "stage_extend_by"
+    INTERNAL = "internal_prep"
+    SHARE = "internal_share"
 
 
 # Inputs inside modals are plain string ids; these patterns keep them parseable.

@@ -110,6 +110,12 @@ class Outgoing:
         """The session's first message; its ts becomes the session's thread."""
         return self.message(session.channel_id, text, blocks, dedupe=dedupe, on_sent=StoreThreadTs(session.id))
 
+    def update_root(self, session: ConversationSession, text: str, blocks: list[dict]) -> bool:
+        """Replace a session's first message (its people, its planned moment, its controls)."""
+        payload = {"channel": session.channel_id, "ts": self.thread_of(session),
+                   "text": (text or " ")[:NOTIFICATION_MAX], "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
+        return self._queue("chat.update", payload, session.channel_id)
+
     def stage_message(self, session: ConversationSession, stage: SessionStage, text: str,
                       blocks: list[dict]) -> bool:
         """A stage's message in the thread; its ts is kept for the updates that follow."""

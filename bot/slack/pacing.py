@@ -25,6 +25,7 @@ METHOD_TIER = {
     "views.open": 4,
     "views.push": 4,
     "users.info": 4,
+    "users.lookupByEmail": 3,
     "files.getUploadURLExternal": 4,
     "files.completeUploadExternal": 4,
     "files.upload_v2": 4,

@@ -2,6 +2,8 @@
 
 channels:history / groups:history are read-only and used for one thing: after a crash the
 outbox checks whether a message already arrived (by its metadata) before sending it again.
+users:read.email resolves the e-mail addresses in a round file (users.lookupByEmail); mpim:write
+opens the group DM in which one party holds its internal preparation.
 """
 
 BOT_SCOPES = [
@@ -17,5 +19,7 @@ BOT_SCOPES = [
     "im:history",
     "im:read",
     "im:write",
+    "mpim:write",
     "users:read",
+    "users:read.email",
 ]

@@ -17,9 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.logs import session_id as log_session
+from bot.services.common.pace import Pace, pace_of
 from flows import Flow, FlowRegistry
 from flows import engine as fe
-from storage.models import Answer, ConversationSession, Participant, Person, SessionStage, Workspace
+from storage.models import (
+    Answer,
+    ConversationSession,
+    Participant,
+    Person,
+    SessionPlan,
+    SessionStage,
+    Workspace,
+)
 
 PREP_STAGE = "prep"  # answers of the preparation round are stored under this stage id
 
@@ -36,6 +45,7 @@ class Loaded:
     state: fe.SessionState
     participants: dict[str, Participant]  # slack user id -> participant
     stages: dict[str, SessionStage]  # stage id -> row (only stages that ever moved have one)
+    pace: Pace | None = None  # live minutes or working days per stage (session_plans), else the flow's own
 
     def number_of(self, stage_id: str) -> int:
         return self.flow.stage_ids.index(stage_id) + 1 if stage_id in self.flow.stage_ids else 0
@@ -98,7 +108,9 @@ def build(s: Session, registry: FlowRegistry, session: ConversationSession, work
         absent=frozenset(uid for uid, p in participants.items() if p.status == "declined"),
         removed=frozenset(uid for uid, p in participants.items() if p.status == "removed"),
     )
-    return Loaded(session, workspace, flow, state, participants, rows)
+    plan = s.get(SessionPlan, session.id)
+    pace = pace_of(plan.pace, plan.stage_minutes, plan.stage_days) if plan is not None else None
+    return Loaded(session, workspace, flow, state, participants, rows, pace)
 
 
 def save(s: Session, loaded: Loaded, state: fe.SessionState) -> None:

@@ -10,6 +10,7 @@ from bot.services.common.store import load
 from bot.services.common.worktime import format_when
 from bot.services.conversation.status import running_sessions
 from bot.services.cycle.series import series_lines
+from bot.services.rounds.viewing import home_rounds
 from bot.slack.blocks.home import ActionItem, HomeModel, PromptItem, RunningItem, UpcomingItem, home_view
 from bot.slack.outgoing import Outgoing
 from bot.texts.formatting import format_date
@@ -20,6 +21,7 @@ from storage.models import (
     DataSet,
     Outcome,
     Participant,
+    SessionPlan,
 )
 
 
@@ -46,13 +48,15 @@ def build_home(me: Caller, page: int = 10) -> HomeModel:
             expected = fe.eligible(loaded.flow, loaded.state, stage_id)
             model.running.append(RunningItem(outcome, loaded.flow.title.get(lang), stage.title.get(lang),
                                              len(expected) - len(missing & set(expected)), len(expected),
-                                             loaded.session.channel_id))
+                                             loaded.session.channel_id, session_id))
 
     planned = s.execute(
         select(ConversationSession, Participant)
         .join(Participant, Participant.session_id == ConversationSession.id)
+        .outerjoin(SessionPlan, SessionPlan.session_id == ConversationSession.id)
         .where(ConversationSession.workspace_id == workspace.id, ConversationSession.status == "scheduled",
-               Participant.person_id == person.id)
+               Participant.person_id == person.id, Participant.status != "removed",
+               SessionPlan.cancelled_at.is_(None))
         .order_by(ConversationSession.scheduled_at)
     ).all()
     for session, _participant in planned:
@@ -64,6 +68,7 @@ def build_home(me: Caller, page: int = 10) -> HomeModel:
                             .order_by(Action.due_date)):
         model.actions.append(ActionItem(action.id, action.what, format_date(action.due_date, lang)
                                         if action.due_date else None))
+    model.rounds = home_rounds(me, limit=1)
     if coordinator:
         model.series = series_lines(s, deps, workspace.id, lang)
         model.datasets = [f"{outcomes.get(d.outcome_id, '')} · {d.filename or ''} · "

@@ -27,6 +27,7 @@ from bot.services.common.store import Loaded, save
 from bot.services.common.worktime import format_when
 from bot.services.conversation.thread import emit
 from bot.slack.blocks.kit import context, header, section
+from bot.slack.blocks.session_controls import session_controls
 from bot.slack.blocks.start_modal import StartRequest
 from bot.slack.markup import mention, mentions
 from bot.slack.outgoing import Outgoing
@@ -148,8 +149,9 @@ def post_scheduled_root(s, deps: Deps, session: ConversationSession, workspace) 
              date=format_when(deps, session.scheduled_at, lang=lang), coordinator=mention(session.created_by),
              participants=names, prep_date=format_when(deps, prep_at, lang=lang))
     title = t(lang, "session.header", outcome=outcome.name)
+    blocks = [header(title), section(text), session_controls(lang, session.id, status="scheduled")]
     Outgoing(s, workspace.id, report_to=session.created_by, lang=lang).root(
-        session, title, [header(title), section(text)], dedupe=f"root:{session.id}")
+        session, title, blocks, dedupe=f"root:{session.id}")
 
 
 def _validate_start(deps: Deps, lang: str, request: StartRequest) -> dict[str, str]:
@@ -199,5 +201,6 @@ def _post_root(s, loaded: Loaded, outcome_name: str, coordinator: str) -> None:
                                        coordinator=mention(coordinator), participants=names))]
     if loaded.state.theme:
         blocks.append(context(t(lang, "session.theme", theme=loaded.state.theme)))
+    blocks.append(session_controls(lang, loaded.session.id, status="running"))
     Outgoing(s, loaded.workspace.id, report_to=coordinator, lang=lang).root(
         loaded.session, title, blocks)

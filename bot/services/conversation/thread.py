@@ -17,7 +17,9 @@ from bot.i18n import t
 from bot.logs import log_failure
 from bot.runtime.deps import Deps
 from bot.services.common.agenda import schedule_stage_reminders
+from bot.services.common.pace import deadline_text as pace_text
 from bot.services.common.store import Loaded
+from bot.services.common.worktime import zone
 from bot.services.data.figures import post_context_figures, post_data_summary
 from bot.slack.blocks.kit import actions, button, section, split_text
 from bot.slack.blocks.reveal import reveal_blocks, reveal_text, summary_blocks
@@ -53,8 +55,13 @@ def progress_of(loaded: Loaded, stage_id: str) -> Progress:
     )
 
 
-def stage_view(loaded: Loaded, stage_id: str) -> StageView:
+def stage_view(loaded: Loaded, stage_id: str, deps: Deps | None = None) -> StageView:
     stage_state = loaded.state.stages[stage_id]
+    # A date token (each reader sees their own zone); the fallback is in the bot's default zone.
+    deadline_text = slack_date(stage_state.deadline, loaded.lang) if stage_state.deadline else None
+    if loaded.pace is not None and stage_state.deadline is not None:
+        tz = deps.settings.tz if deps is not None else zone(None)
+        deadline_text = pace_text(loaded.lang, loaded.pace, stage_state.deadline, deps.now() if deps else None, tz)
     return StageView(
         session_id=loaded.session.id,
         number=loaded.number_of(stage_id),
@@ -63,25 +70,25 @@ def stage_view(loaded: Loaded, stage_id: str) -> StageView:
         progress=progress_of(loaded, stage_id),
         visibility=loaded.state.visibility,
         theme=loaded.state.theme,
-        # A date token (each reader sees their own zone); the fallback is in the bot's default zone.
-        deadline_text=slack_date(stage_state.deadline, loaded.lang) if stage_state.deadline else None,
+        deadline_text=deadline_text,
+        paced=loaded.pace is not None,
     )
 
 
-def post_stage(s: Session, loaded: Loaded, stage_id: str) -> None:
-    view = stage_view(loaded, stage_id)
+def post_stage(s: Session, loaded: Loaded, stage_id: str, deps: Deps | None = None) -> None:
+    view = stage_view(loaded, stage_id, deps)
     row = loaded.stages[stage_id]
     outgoing(s, loaded).stage_message(loaded.session, row, stage_text(loaded.lang, view),
                                       stage_blocks(loaded.lang, view))
     row.posted = True
 
 
-def update_stage(s: Session, loaded: Loaded, stage_id: str) -> None:
-    """Refresh a stage message (progress, closed state). Skipped if it was never posted."""
+def update_stage(s: Session, loaded: Loaded, stage_id: str, deps: Deps | None = None) -> None:
+    """Refresh a stage message (progress, closed state, time left). Skipped if it was never posted."""
     row = loaded.stages.get(stage_id)
     if row is None or not row.posted:
         return
-    view = stage_view(loaded, stage_id)
+    view = stage_view(loaded, stage_id, deps)
     outgoing(s, loaded).update_stage_message(loaded.session, row, stage_text(loaded.lang, view),
                                              stage_blocks(loaded.lang, view))
 
@@ -102,19 +109,19 @@ def emit(s: Session, loaded: Loaded, events: list, deps: Deps | None = None) -> 
         if isinstance(event, fe.StageOpened):
             row = loaded.stages[event.stage_id]
             if row.posted:
-                update_stage(s, loaded, event.stage_id)
+                update_stage(s, loaded, event.stage_id, deps)
             else:
-                post_stage(s, loaded, event.stage_id)
+                post_stage(s, loaded, event.stage_id, deps)
                 if loaded.flow.stage(event.stage_id).shows_data:
                     post_figures(s, loaded, deps)
             if deps is not None:
                 schedule_stage_reminders(s, deps, loaded, event.stage_id)
         elif isinstance(event, fe.StageClosed | fe.StageSkipped):
-            update_stage(s, loaded, event.stage_id)
+            update_stage(s, loaded, event.stage_id, deps)
             if isinstance(event, fe.StageClosed) and loaded.state.visibility != "open":
                 post_reveal(s, loaded, event.stage_id)
         elif isinstance(event, fe.StageExtended | fe.StageReopened | fe.StagePaused | fe.AnswerRecorded):
-            update_stage(s, loaded, event.stage_id)
+            update_stage(s, loaded, event.stage_id, deps)
 
 
 def post_open_answer(s: Session, loaded: Loaded, user_id: str, stage, values: dict[str, str]) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from bot.runtime.deps import Deps
+from bot.services.common.agenda import add_due, policy_of
+from bot.services.common.pace import apply_pace, next_tick
 from bot.services.common.refusal import refusal_for
 from bot.services.common.store import Loaded, save
 from bot.services.conversation.thread import emit
@@ -34,10 +36,29 @@ def turn(s: Session, deps: Deps, loaded: Loaded, step: Step, *, lang: str | None
         if lang is None:
             raise
         raise refusal_for(lang, exc) from exc
+    if loaded.pace is not None and events:
+        state = apply_pace(loaded.flow, state, events, loaded.pace, deps.now(), deps.settings.tz,
+                           policy_of(loaded.workspace).hours)
     if state is not loaded.state:
         save(s, loaded, state)
     emit(s, loaded, events, deps)
+    if loaded.pace is not None:
+        plan_stage_timers(s, deps, loaded, events)
     return events
+
+
+def plan_stage_timers(s: Session, deps: Deps, loaded: Loaded, events: list) -> None:
+    """A paced stage that opened or got more time gets a timer: it shows the time left and tells
+    the coordinator when time is up (bot/services/rounds/timing.py handles it)."""
+    for event in events:
+        if not isinstance(event, fe.StageOpened | fe.StageReopened | fe.StageExtended):
+            continue
+        deadline = loaded.state.stages[event.stage_id].deadline
+        if deadline is None or loaded.state.current_stage_id != event.stage_id:
+            continue
+        add_due(s, "stage_timer", next_tick(loaded.pace, deadline, deps.now()),
+                dedupe_key=f"stage_timer:{loaded.session.id}:{event.stage_id}:{deadline.isoformat()}",
+                session_id=loaded.session.id, payload={"stage": event.stage_id, "deadline": deadline.isoformat()})
 
 
 def settle(s: Session, deps: Deps, loaded: Loaded) -> list:

@@ -42,7 +42,7 @@ def still_waiting(s: Session, deps: Deps, session: ConversationSession, workspac
     return person.slack_user_id in fe.missing_answers(loaded.flow, loaded.state, target)
 
 
-def _hold_until(deps: Deps, workspace: Workspace, participant: Participant, person: Person) -> datetime:
+def hold_until(deps: Deps, workspace: Workspace, participant: Participant, person: Person) -> datetime:
     """Not before the person is back (away until) or their snooze ends."""
     hold = deps.now()
     tz = zone(person.tz, deps.settings.timezone)
@@ -69,7 +69,7 @@ def reminder(s: Session, deps: Deps, item: DueItem) -> None:
         return
     policy = policy_of(workspace)
     now = deps.now()
-    allowed = nudge_moment(deps, workspace, person, _hold_until(deps, workspace, participant, person))
+    allowed = nudge_moment(deps, workspace, person, hold_until(deps, workspace, participant, person))
     if allowed > now:
         item.due_at = allowed  # not now: weekend, night, holiday, snoozed or away
         return

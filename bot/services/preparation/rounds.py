@@ -18,6 +18,7 @@ from bot.services.common.people import ensure_person, language_of
 from bot.services.common.store import PREP_STAGE, load
 from bot.services.common.worktime import format_when
 from bot.services.conversation.turn import turn
+from bot.services.preparation.internal_shares import internal_share_blocks
 from bot.slack.blocks.kit import context
 from bot.slack.blocks.preparation import PrepInvite, prep_invite_blocks, text_sections
 from bot.slack.markup import mentions
@@ -122,6 +123,7 @@ def prep_summary(s: Session, deps: Deps, item: DueItem) -> None:
         if role in points:
             blocks += text_sections(t(lang, "prep.points", role=t(lang, f"roles.{role}")) + "\n"
                                     + "\n".join(points[role]))
+    blocks += internal_share_blocks(s, deps, session, lang)
     open_lines = [f"• {a.what} – {t(lang, f'parties.{a.owner_party}')}"
                   for a in carried_actions(s, session.id) if a.status == "open"]
     blocks += text_sections(t(lang, "prep.open_actions") + "\n"
@@ -154,6 +156,8 @@ def _points_by_role(s: Session, deps: Deps, session: ConversationSession) -> dic
                      .order_by(Answer.question_id, Answer.id)).all()
     for answer, participant, person in rows:
         q = questions.get(answer.question_id)
+        if q is not None and not q.visible_for("participant"):
+            continue  # meant for the coordinator only (e.g. worries): never in the thread
         label = q.label.get(lang).replace("{theme}", session.theme or "…") if q else answer.question_id
         author = "" if session.visibility == "anonymous" else f"{mentions([person.slack_user_id])}: "
         text = answer.value if len(answer.value) <= 400 else answer.value[:399] + "…"

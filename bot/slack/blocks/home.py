@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.i18n import t
 from bot.slack.blocks.kit import VIEW_BLOCKS_MAX, actions, button, context, divider, header, section
+from bot.slack.blocks.rounds import overview_blocks
 from bot.slack.ids import Action
 from bot.slack.markup import channel
 
@@ -45,6 +46,7 @@ class RunningItem:
     answered: int
     expected: int
     channel_id: str
+    session_id: int | None = None  # coordinators manage its people from the Home tab
 
 
 @dataclass
@@ -57,6 +59,7 @@ class HomeModel:
     running: list[RunningItem] = field(default_factory=list)
     series: list[str] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
+    rounds: list = field(default_factory=list)  # bot.services.rounds.overview.RoundOverview, newest first
     page: int = 10
 
 
@@ -83,6 +86,8 @@ def home_view(model: HomeModel) -> dict:
                              style="primary"),
         ))
     blocks += _more(lang, len(model.prompts) - page, page, "prompts")
+    for overview in model.rounds:  # the newest round: where a coordinator running one looks first
+        blocks += [divider(), *overview_blocks(lang, overview, controls=overview.coordinator), divider()]
 
     blocks += [header(t(lang, "home.upcoming"))]
     if not model.upcoming:
@@ -103,6 +108,7 @@ def home_view(model: HomeModel) -> dict:
     if model.is_coordinator:
         blocks += [divider(), header(t(lang, "home.coordinator")),
                    actions(button(t(lang, "home.start_button"), Action.HOME_START, "start", style="primary"),
+                           button(t(lang, "rounds.home.new_round"), Action.ROUND_NEW, "round"),
                            button(t(lang, "home.import_button"), Action.HOME_IMPORT, "import"),
                            block_id="coordinator_buttons"),
                    section("*" + t(lang, "home.running") + "*")]
@@ -110,7 +116,10 @@ def home_view(model: HomeModel) -> dict:
             blocks.append(context(t(lang, "home.no_running")))
         for run in model.running[:page]:
             progress = t(lang, "home.progress", answered=run.answered, expected=run.expected)
-            blocks.append(section(f"*{run.outcome}* ({run.flow}) · {run.stage_title}\n{channel(run.channel_id)} · {progress}"))
+            people = (button(t(lang, "rounds.controls.people"), Action.SESSION_PEOPLE, str(run.session_id))
+                      if run.session_id is not None else None)
+            blocks.append(section(f"*{run.outcome}* ({run.flow}) · {run.stage_title}\n{channel(run.channel_id)} · "
+                                  f"{progress}", accessory=people))
         blocks += _more(lang, len(model.running) - page, page, "running")
         if model.series:
             blocks.append(section("*" + t(lang, "home.series") + "*\n" + "\n".join(model.series[:page])))

@@ -45,6 +45,7 @@ class StageView:
     visibility: str = "hidden"
     theme: str | None = None
     deadline_text: str | None = None
+    paced: bool = False  # live or over days: more time is chosen in a modal, not a fixed day
 
 
 def _fmt(text: str, theme: str | None) -> str:
@@ -100,7 +101,8 @@ def stage_blocks(lang: str, view: StageView) -> list[dict]:
         blocks.append(actions(first, block_id="participant"))
         blocks.append(actions(
             button(t(lang, "session.advance"), Action.STAGE_ADVANCE, ref),
-            button(t(lang, "session.extend"), Action.STAGE_EXTEND, ref),
+            (button(t(lang, "rounds.pace.extend_button"), Action.STAGE_EXTEND_BY, ref) if view.paced
+             else button(t(lang, "session.extend"), Action.STAGE_EXTEND, ref)),
             button(t(lang, "session.skip"), Action.STAGE_SKIP, ref),
             button(t(lang, "session.close"), Action.SESSION_CLOSE, ref, style="danger"),
             block_id="coordinator",

@@ -13,6 +13,7 @@ from bot.services.commands import help_reply
 from bot.services.common.notices import tell_in_thread
 from bot.services.conversation.home import publish_home
 from bot.services.data.uploads import handle_dm_files
+from bot.services.rounds.creating import handle_round_file, is_round_message
 
 EVENTS = ["app_home_opened", "app_mention", "message.im"]
 
@@ -39,4 +40,6 @@ def register(app: App, deps: Deps) -> None:
         if event.get("user") and event.get("user") == context.get("bot_user_id"):
             return  # our own uploads (templates, charts) in the DM
         if event.get("subtype") in (None, "file_share") and event.get("files"):
-            handle_dm_files(deps, context.get("team_id") or "", event)
+            # 'ronde …' with a file sets up a round; any other file is outcome data
+            handle = handle_round_file if is_round_message(event.get("text")) else handle_dm_files
+            handle(deps, context.get("team_id") or "", event)
