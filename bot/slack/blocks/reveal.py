@@ -23,6 +23,11 @@ def _author(lang: str, entry) -> str:
     return f"{mention(entry.author)}: " if entry.author else ""
 
 
+def _removed(lang: str, entry) -> str:
+    """An answer whose author was taken out of the session stays, and says so."""
+    return " _(" + t(lang, "rounds.people.removed_mark") + ")_" if getattr(entry, "removed", False) else ""
+
+
 def stage_answer_blocks(lang: str, summary: StageSummary) -> list[dict]:
     blocks: list[dict] = []
     for question in summary.questions:
@@ -31,7 +36,7 @@ def stage_answer_blocks(lang: str, summary: StageSummary) -> list[dict]:
             lines.append(t(lang, "session.no_answers"))
         for role, entries in question.by_role:
             lines.append(f"_{t(lang, f'roles.{role}')}_")
-            lines.extend(f"• {_author(lang, e)}{e.text}" for e in entries)
+            lines.extend(f"• {_author(lang, e)}{e.text}{_removed(lang, e)}" for e in entries)
         blocks.extend(section(chunk) for chunk in split_text("\n".join(lines)))
     return blocks
 
