@@ -120,14 +120,14 @@ def test_a_round_from_a_file_prepares_once_per_conversation_and_reminds_once_per
 def test_a_file_with_problems_creates_nothing_and_tells_them_by_row(bot, slack, sender):
     _setup(bot)
     broken = (
-        "resultaat;rol;deelnemer;kanaal\n"
-        "Ouderen doen mee;sociaal werker;USW1;C0CHAN\n"
-        "Ouderen doen mee;beleidsmedewerker;niemand@example.org;\n"
-        "Ouderen doen mee;sociaal werker;USW1;\n"
-        "Jongeren gezond;;USW2;\n"
-        "Jongeren gezond;sociaal werker;UOUT;\n"
-        "Armoede;kok;UBM2;\n"
-    ).encode()
+        b"resultaat;rol;deelnemer;kanaal\n"
+        b"Ouderen doen mee;sociaal werker;USW1;C0CHAN\n"
+        b"Ouderen doen mee;beleidsmedewerker;niemand@example.org;\n"
+        b"Ouderen doen mee;sociaal werker;USW1;\n"
+        b"Jongeren gezond;;USW2;\n"
+        b"Jongeren gezond;sociaal werker;UOUT;\n"
+        b"Armoede;kok;UBM2;\n"
+    )
     share_file(sender, slack, COORDINATOR, broken, "fout.csv", "ronde Fout")
     reply = text_of(wait_for_dm(bot, slack, COORDINATOR, "niet aangemaakt")[-1])
     assert "er is niets veranderd" in reply

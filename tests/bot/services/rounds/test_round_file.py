@@ -55,13 +55,13 @@ def test_a_good_file_becomes_one_plan_per_outcome_with_the_shared_channel_and_mo
 
 def test_unknown_people_duplicates_missing_roles_and_a_missing_party_are_told_by_row():
     data = (
-        "resultaat;rol;deelnemer;kanaal\n"
-        "Ouderen doen mee;sociaal werker;USW1;C0CHAN\n"
-        "Ouderen doen mee;beleidsmedewerker;nobody@example.org;\n"
-        "Ouderen doen mee;sociaal werker;USW1;\n"
-        "Jongeren gezond;;USW2;\n"
-        "Jongeren gezond;sociaal werker;USW3;\n"
-    ).encode()
+        b"resultaat;rol;deelnemer;kanaal\n"
+        b"Ouderen doen mee;sociaal werker;USW1;C0CHAN\n"
+        b"Ouderen doen mee;beleidsmedewerker;nobody@example.org;\n"
+        b"Ouderen doen mee;sociaal werker;USW1;\n"
+        b"Jongeren gezond;;USW2;\n"
+        b"Jongeren gezond;sociaal werker;USW3;\n"
+    )
     sheet = read_sheet(data, "ronde.csv", FLOWS)
     assert [(p.code, p.row) for p in sheet.problems] == [("missing_value", 5)]
     resolved = {"USW1": "USW1", "nobody@example.org": None, "USW3": "USW3"}
