@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.common import Config, Row, dumps, machine_info
 from tests.databases import postgres_available
 
-BENCHMARKS = ("ack", "fanout", "summaries", "scheduler", "storage", "themes", "hostile")
+BENCHMARKS = ("ack", "fanout", "summaries", "scheduler", "storage", "themes", "hostile", "rounds")
 DEFAULT_JSON = Path("var/benchmarks.json")
 
 

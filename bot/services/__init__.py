@@ -13,5 +13,9 @@ Rooms, from low to high (arrows only point down; tests/test_architecture.py keep
 - cycle/: series and the follow-up of agreed actions.
 - data/: outcome figures in Slack, file uploads, `/gesprek data`.
 - privacy/: export, erasure, retention.
+- rounds/: rounds of conversations set up together (a modal or a file), their combined
+  preparation reminders and overview, people coming and going, moving planned sessions,
+  live or asynchronous stage time, a party's internal preparation. The Home tab
+  (conversation/home.py) reads its overview (rounds/viewing.py, which stands on common/).
 - commands.py (the `/gesprek` table) and due_work.py (the table of due work) sit on top.
 """

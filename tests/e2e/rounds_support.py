@@ -218,3 +218,21 @@ def make_round(bot, sender, slack, outcomes, **when) -> dict[str, int]:
 
 def root_button(slack, bot, session_id: int, action_id: str) -> dict:
     return shown_button([root_of(slack, session_id, bot)], action_id)
+
+
+def wait_shown(bot, slack, channel: str, action_id: str, *, value: str | None = None) -> dict:
+    """A button the bot will show in this channel once a click's work is delivered."""
+    def found():
+        bot.drain()
+        try:
+            return shown_button(slack.messages(channel), action_id, value=value)
+        except AssertionError:
+            return None
+    return wait_for(found)
+
+
+def wait_message(bot, slack, channel: str, containing: str) -> dict:
+    def found():
+        bot.drain()
+        return next((m for m in reversed(slack.messages(channel)) if containing in text_of(m)), None)
+    return wait_for(found)

@@ -24,6 +24,8 @@ from tests.e2e.rounds_support import (
     shown_button,
     submit,
     text_of,
+    wait_message,
+    wait_shown,
 )
 
 OUTCOMES = [("Ouderen doen mee", ["USW1", "USW2"], ["UBM1"])]
@@ -57,11 +59,11 @@ def test_a_party_prepares_internally_and_shares_only_what_it_chose(bot, slack, s
 
     # they answer the first two stages; Sam leads and moves on
     for stage, words in (("materiaal", "Bereik steeg naar 120 bezoekers"), ("beeld", "Geheim beeld van ons team")):
-        button = shown_button(slack.messages(group), "answer_open", value=f"{internal}:{stage}")
+        button = wait_shown(bot, slack, group, "answer_open", value=f"{internal}:{stage}")
         answer(sender, slack, button, "USW2", f"{words} (Sanne)")
         advance = shown_button(slack.messages(group), "stage_advance", value=f"{internal}:{stage}")
         sender.block_action(advance["action_id"], advance["value"], user="USW1", channel=group)
-        bot.drain()
+    wait_message(bot, slack, group, "Antwoorden uit fase")
 
     # only the leader chooses; they share the first stage and a note, not the picture
     refused = len(slack.responses)

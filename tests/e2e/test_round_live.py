@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from storage.models import SessionStage
-from tests.e2e.conftest import CHANNEL, COORDINATOR
+from tests.e2e.conftest import CHANNEL, COORDINATOR, wait_for
 from tests.e2e.rounds_support import (
     AMS,
     Clock,
@@ -31,10 +31,14 @@ OUTCOMES = [("Ouderen doen mee", ["USW1"], ["UBM1"]), ("Jongeren gezond", ["USW2
 
 
 def _stage_message(slack, bot, session_id: int, stage_id: str) -> str:
-    with bot.db.reader() as s:
-        ts = s.scalar(select(SessionStage.message_ts).where(SessionStage.session_id == session_id,
-                                                            SessionStage.stage_id == stage_id))
-    return text_of(next(m for m in slack.messages(CHANNEL) if m["ts"] == ts))
+    """The stage's message as the channel shows it (waiting for a click's work to be delivered)."""
+    def found():
+        bot.drain()
+        with bot.db.reader() as s:
+            ts = s.scalar(select(SessionStage.message_ts).where(SessionStage.session_id == session_id,
+                                                                SessionStage.stage_id == stage_id))
+        return next((text_of(m) for m in slack.messages(CHANNEL) if ts and m["ts"] == ts), None)
+    return wait_for(found)
 
 
 def _start(sender, slack, bot, session_id: int, values: dict) -> None:
@@ -79,7 +83,6 @@ def test_a_live_session_runs_on_minute_timers_with_an_extension(bot, slack, send
     assert len(prompts) == 2
     advance = shown_button(prompts[-1:], "stage_advance")
     sender.block_action(advance["action_id"], advance["value"], user=COORDINATOR)
-    bot.drain()
     assert "nog 10 min" in _stage_message(slack, bot, ouderen, "herkennen")  # the next stage, its own time
     assert "Fase 2 van 8" in overview(sender)
 

@@ -133,7 +133,8 @@ def test_remind_now_outside_working_hours_asks_first(bot, slack, sender):
     ouderen = make_round(bot, sender, slack, OUTCOMES, on="2027-03-10", at="14:00")["Ouderen doen mee"]
     clock.to(datetime(2027, 3, 1, 20, 30, tzinfo=AMS))
     before = len(slack.responses)
-    sender.block_action("session_remind_missing", str(ouderen), user=COORDINATOR, channel=CHANNEL)
+    remind = root_button(slack, bot, ouderen, "session_remind_missing")
+    sender.block_action(remind["action_id"], remind["value"], user=COORDINATOR, channel=CHANNEL)
     asked = reply_after(slack, before)
     assert "buiten werktijd" in text_of(asked)
     assert not [m for m in dms(slack, "USW1") if "vriendelijke herinnering" in m["text"]]

@@ -32,6 +32,8 @@ from tests.e2e.rounds_support import (
     ticked,
     users,
     wait_for_dm,
+    wait_message,
+    wait_shown,
 )
 
 
@@ -95,8 +97,7 @@ def test_people_join_late_leave_and_the_last_of_a_party_or_coordinator_is_guarde
     # the conversation starts without preparation; Sam answers the first stage
     view = open_modal(sender, slack, root_button(slack, bot, ouderen, "session_start_now"), COORDINATOR, CHANNEL)
     assert not submit(sender, view, {"window": option("0"), "pace": option("async")}, COORDINATOR).body.strip()
-    bot.drain()
-    stage = shown_button(slack.messages(CHANNEL), "answer_open", value=f"{ouderen}:opening")
+    stage = wait_shown(bot, slack, CHANNEL, "answer_open", value=f"{ouderen}:opening")
     answer(sender, slack, stage, "USW1", "Sam ziet meer ouderen in de huiskamer.")
 
     # Sanne joins the running session: she gets what happened so far and answers the open stage
@@ -111,8 +112,7 @@ def test_people_join_late_leave_and_the_last_of_a_party_or_coordinator_is_guarde
     wait_for(lambda: "1 van 3 geantwoord" in overview(sender))
     advance = shown_button(slack.messages(CHANNEL), "stage_advance", value=f"{ouderen}:opening")
     sender.block_action(advance["action_id"], advance["value"], user=COORDINATOR, channel=CHANNEL)
-    bot.drain()
-    reveal = text_of([m for m in slack.messages(CHANNEL) if "Antwoorden uit fase" in m["text"]][-1])
+    reveal = text_of(wait_message(bot, slack, CHANNEL, "Antwoorden uit fase"))
     assert "Sam ziet meer ouderen" in reveal and "niet meer in het gesprek" in reveal
     assert "Sanne: de buurvrouw" in reveal
 
