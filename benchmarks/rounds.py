@@ -78,10 +78,9 @@ def _measure(database: str, outcomes: int, config: Config) -> dict:
                     clock=lambda: WORKING_MOMENT)
         try:
             _seed(db, plan)
-            with StatementCounter(db.engine) as setup_count, Stopwatch() as setup:
-                with db.unit_of_work() as s:
-                    workspace = s.scalar(select(Workspace))
-                    create_round(s, deps, workspace, COORDINATOR, plan, f"bench:{outcomes}")
+            with StatementCounter(db.engine) as setup_count, Stopwatch() as setup, db.unit_of_work() as s:
+                workspace = s.scalar(select(Workspace))
+                create_round(s, deps, workspace, COORDINATOR, plan, f"bench:{outcomes}")
             with StatementCounter(db.engine) as fanout_count, Stopwatch() as fanout:
                 while process_due_items(deps):
                     pass
