@@ -78,13 +78,21 @@ def round_prep(s: Session, deps: Deps, item: DueItem) -> None:
                 dedupe_key=f"round_prep_dm:{rnd.id}:{person.id}", payload={"round": rnd.id, "person": person.id})
 
 
-def round_prep_dm(s: Session, deps: Deps, item: DueItem) -> None:
-    """One preparation DM per conversation this person is in, then one reminder for all of them."""
+def _addressed(s: Session, item: DueItem) -> tuple[Round, Person, Workspace] | None:
+    """The round and the person a per-person due row is about (None when either is gone)."""
     payload = item.payload or {}
     rnd, person = s.get(Round, payload.get("round")), s.get(Person, payload.get("person"))
     if rnd is None or person is None:
+        return None
+    return rnd, person, s.get(Workspace, rnd.workspace_id)
+
+
+def round_prep_dm(s: Session, deps: Deps, item: DueItem) -> None:
+    """One preparation DM per conversation this person is in, then one reminder for all of them."""
+    found = _addressed(s, item)
+    if found is None:
         return
-    workspace = s.get(Workspace, rnd.workspace_id)
+    rnd, person, workspace = found
     rows = preparing(s, rnd.id, person.id)
     for session, participant, outcome, _person in rows:
         text, blocks = prep_invite(s, deps, session, outcome, person, participant)
@@ -102,11 +110,11 @@ def plan_round_reminder(s: Session, deps: Deps, workspace: Workspace, round_id: 
 
 def round_reminder(s: Session, deps: Deps, item: DueItem) -> None:
     """Still something to prepare? One reminder listing every such conversation, within the cap."""
-    payload = item.payload or {}
-    rnd, person = s.get(Round, payload.get("round")), s.get(Person, payload.get("person"))
-    if rnd is None or person is None:
+    found = _addressed(s, item)
+    if found is None:
         return
-    workspace = s.get(Workspace, rnd.workspace_id)
+    rnd, person, workspace = found
+    payload = item.payload or {}
     now = deps.now()
     rows = [r for r in preparing(s, rnd.id, person.id) if r[0].scheduled_at is None or r[0].scheduled_at > now]
     done = prepared_participants(s, [participant.id for _s, participant, _o, _p in rows])
