@@ -19,7 +19,7 @@ from bot.i18n import t
 from bot.logs import log_failure
 from bot.runtime.deps import Deps
 from bot.services.common.caller import Caller, asking
-from bot.services.data.uploads import MAX_UPLOAD_BYTES, DownloadError, download
+from bot.services.data.uploads import MAX_UPLOAD_BYTES
 from bot.services.rounds.checks import Defaults, RoundPlan, plan_round
 from bot.services.rounds.directory import LookupFailed, resolve_people
 from bot.services.rounds.overview import round_overview
@@ -28,6 +28,7 @@ from bot.services.rounds.setup import create_round
 from bot.services.rounds.sheet import DEFAULT_TIME, SheetRow, read_sheet
 from bot.slack.blocks.kit import section, split_text
 from bot.slack.blocks.rounds import RoundForm, overview_blocks, round_modal
+from bot.slack.downloads import DownloadError, download
 from bot.slack.markup import clean_input
 from bot.slack.outgoing import Outgoing
 from storage.models import Round
@@ -184,9 +185,10 @@ def handle_round_file(deps: Deps, team_id: str, event: dict) -> None:
     name, channel = _name_and_channel(event.get("text") or "")
     try:
         if int(file.get("size") or 0) > MAX_UPLOAD_BYTES:
-            raise DownloadError("too large")
+            raise DownloadError("too_large")
         data = download(file.get("url_private_download") or file.get("url_private") or "",
-                        deps.tokens.bot_token(team_id) or "", api_url=deps.settings.slack_api_url)
+                        deps.tokens.bot_token(team_id) or "", api_url=deps.settings.slack_api_url,
+                        limit=MAX_UPLOAD_BYTES)
         plan, lines = _check_file(deps, team_id, name, channel, data, filename, lang)
     except DownloadError:
         plan, lines = None, [t(lang, "data.upload_download_failed", file=filename)]

@@ -5,8 +5,8 @@ session live (minutes per stage) or over days (working days per stage), cancels 
 moment while keeping the preparation, and a party prepares internally before a joint session.
 New tables only; the existing ones are untouched.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-10
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import storage.base
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
