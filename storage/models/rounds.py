@@ -63,7 +63,8 @@ class InternalPreparation(Base):
     """One party's own conversation before a joint session; only that party takes part.
 
     `shared`: what the party chose to share with the joint preparation summary
-    ({"stages": [...], "conclusion": bool, "note": str, "by": user id}); None until it chose.
+    ({"stages": [...], "conclusion": bool, "note": str}); None until it chose. No names: what the
+    party shares is the party's, not one person's.
     """
 
     __tablename__ = "internal_preparations"

@@ -139,7 +139,7 @@ def share(deps: Deps, team_id: str, user_id: str, session_id: int | None, choice
         if not choice.stages and not choice.conclusion and not choice.note:
             return {"stages": me.text("rounds.internal.choose")}
         internal.shared = {"stages": [s for s in choice.stages if loaded.flow.has_stage(s)],
-                           "conclusion": choice.conclusion, "note": choice.note[:2000], "by": user_id}
+                           "conclusion": choice.conclusion, "note": choice.note[:2000]}
         internal.shared_at = deps.now()
         me.s.flush()
         joint = me.s.get(ConversationSession, internal.joint_session_id)
