@@ -4,7 +4,6 @@ round report as a file, and `python -m bot export --round ROUND --format json`."
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime
 
 from storage.models import Action
@@ -24,16 +23,9 @@ from tests.e2e.rounds_support import (
     wait_message,
     wait_shown,
 )
+from tests.e2e.test_home import _open_home
 
 OUTCOMES = [("Ouderen doen mee", ["USW1"], ["UBM1"]), ("Jongeren <gezond>", ["USW2"], ["UBM2"])]
-
-
-def _home(sender, bot, slack, user: str) -> dict:
-    before = len(slack.views_published(user))
-    sender.event({"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home",
-                  "event_ts": f"{time.time():.6f}"})
-    wait_for(lambda: bot.drain() or len(slack.views_published(user)) > before)
-    return slack.views_published(user)[-1]["view"]
 
 
 def test_the_round_on_home_in_a_report_and_as_json(bot, slack, sender, database_url):
@@ -50,13 +42,13 @@ def test_the_round_on_home_in_a_report_and_as_json(bot, slack, sender, database_
     sender.block_action(close["action_id"], close["value"], user=COORDINATOR, channel=CHANNEL)
     wait_message(bot, slack, CHANNEL, "Samenvatting: Ouderen doen mee")
 
-    home = _home(sender, bot, slack, COORDINATOR)
+    home = _open_home(sender, bot, slack, COORDINATOR)
     shown = text_of(home)
     assert "Ronde: Voorjaar" in shown and "afgerond 1" in shown and "Jongeren &lt;gezond&gt;" in shown
     assert "Open acties: 1" in shown and "nog niet: <@UBM2>, <@USW2>" in shown
     assert {"session_people", "session_start_now", "round_remind_missing", "round_report"} <= \
         {b["action_id"] for b in buttons(home["blocks"])}
-    theirs = _home(sender, bot, slack, "USW2")
+    theirs = _open_home(sender, bot, slack, "USW2")
     assert "Ronde: Voorjaar" in text_of(theirs) and "nog niet" not in text_of(theirs)
     assert not [b for b in buttons(theirs["blocks"]) if b["action_id"].startswith(("session_", "round_"))]
 
