@@ -96,7 +96,7 @@ def test_an_asynchronous_session_has_working_days_and_is_extended_by_days(bot, s
         deadline = s.scalar(select(SessionStage.deadline).where(SessionStage.session_id == jongeren,
                                                                 SessionStage.stage_id == "opening"))
     assert deadline == datetime(2027, 3, 9, 11, 0, tzinfo=AMS)  # two working days: Tuesday
-    assert "09-03-2027 11:00" in _stage_message(slack, bot, jongeren, "opening")
+    assert "9 maart 2027, 11:00" in _stage_message(slack, bot, jongeren, "opening")
 
     run_due(bot, clock, datetime(2027, 3, 9, 10, 59, tzinfo=AMS))
     assert _time_up(slack) == []

@@ -71,7 +71,7 @@ def test_reschedule_warns_for_weekends_and_holidays_refuses_the_past_and_moves_e
     assert due["prep_summary"] == (datetime(2027, 3, 17, 10, 30, tzinfo=AMS), "pending")
     for user in ("USW1", "UBM1"):
         assert "is verzet naar" in text_of(wait_for_dm(bot, slack, user, "verzet naar")[-1])
-    assert "18-03-2027 10:30" in text_of(root_of(slack, ouderen, bot))
+    assert "18 maart 2027, 10:30" in text_of(root_of(slack, ouderen, bot))
     # a Saturday when the coordinator confirms it
     assert not _reschedule(sender, slack, bot, ouderen, "2027-03-20", confirm=True).body.strip()
     run_due(bot, clock, datetime(2027, 3, 18, 10, 30, tzinfo=AMS))
@@ -105,7 +105,7 @@ def test_cancel_tells_everyone_keeps_the_preparation_and_a_new_date_brings_it_ba
 
     assert not _reschedule(sender, slack, bot, jongeren, "2027-03-24").body.strip()
     assert _due(bot, jongeren)["session_open"] == (datetime(2027, 3, 24, 14, 0, tzinfo=AMS), "pending")
-    assert "Gepland: 24-03-2027 14:00" in overview(sender)
+    assert "Gepland: 24 maart 2027, 14:00" in overview(sender)
 
 
 def test_start_now_gives_a_short_preparation_window_first(bot, slack, sender):

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import t
 from bot.services.common.worktime import DEFAULT_HOURS, WorkingHours, is_working_day
 from bot.slack.markup import date_token
+from bot.texts.formatting import format_time, slack_date
 from flows import Flow
 from flows import engine as fe
 
@@ -107,10 +108,9 @@ def minutes_left(deadline: datetime, now: datetime) -> int:
 
 def deadline_text(lang: str, pace: Pace, deadline: datetime, now: datetime | None, tz: ZoneInfo) -> str:
     """What a stage message says about its time: 'nog 8 min (tot 14:32)', 'tijd is om', or a date."""
-    local = deadline.astimezone(tz)
     if not pace.live:
-        return date_token(deadline, local.strftime("%d-%m-%Y %H:%M"), "{date_short_pretty} {time}")
-    until = date_token(deadline, local.strftime("%H:%M"), "{time}")
+        return slack_date(deadline, lang, tz)
+    until = date_token(deadline, format_time(deadline, lang, tz), "{time}")
     if now is None:
         return t(lang, "rounds.pace.until", time=until)
     left = minutes_left(deadline, now)

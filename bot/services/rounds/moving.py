@@ -31,6 +31,7 @@ from bot.slack.blocks.kit import actions, button, section
 from bot.slack.blocks.planning import StartNow, cancel_modal, reschedule_modal, start_now_modal
 from bot.slack.ids import Action
 from bot.slack.markup import date_token, mention
+from bot.texts.formatting import format_time
 from flows import engine as fe
 from storage.models import DueItem, Outcome, Person, SessionPlan
 
@@ -128,7 +129,7 @@ def start_now(deps: Deps, team_id: str, user_id: str, session_id: int | None, ch
             _move_due(me.s, deps, loaded, opens)
             _tell_people(me.s, deps, loaded, "rounds.start.soon", f"soon:{loaded.session.id}:{opens.isoformat()}",
                          _prep_button(loaded.session.id), minutes=choice.window,
-                         time=date_token(opens, format_when(deps, opens), "{time}"))
+                         time=date_token(opens, format_time(opens, loaded.lang, deps.settings.tz), "{time}"))
         refresh_root(me.s, deps, loaded.session)
     return None
 
