@@ -48,6 +48,8 @@ class Settings:
     timezone: str = "Europe/Amsterdam"
     flows_dir: str | None = None
     public_url: str | None = None
+    link_secret: str | None = None
+    report_link_days: int = 30
     tick_seconds: float = 30.0
     log_level: str = "INFO"
     log_format: str = "keyvalue"
@@ -211,6 +213,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SHUTDOWN_GRACE_SECONDS", "shutdown_grace_seconds", "20", _number(0, 600),
             "time to finish in-flight requests and the current message on SIGTERM"),
     Setting("BOT_PUBLIC_URL", "public_url", None, _public_url, "the bot's public address (links in reports)"),
+    Setting("BOT_LINK_SECRET", "link_secret", None, _text,
+            "signs report links (default: derived from SLACK_SIGNING_SECRET); changing it ends every link",
+            secret=True),
+    Setting("BOT_REPORT_LINK_DAYS", "report_link_days", "30", _whole(1, 3650),
+            "how many days a report link works"),
     Setting("BOT_LANGUAGE", "language", "nl", _language, "default language"),
     Setting("BOT_TIMEZONE", "timezone", "Europe/Amsterdam", _timezone, "time zone for schedules"),
     Setting("BOT_TICK_SECONDS", "tick_seconds", "30", _number(0.1, 3600), "how often the clock looks for due work"),

@@ -28,11 +28,12 @@ from bot.report.model import (
     Report,
     RoleGroup,
     StageReport,
+    StoryItem,
 )
 from bot.report.texts import SECTION_IDS, SessionNotFound
 
 __all__ = [
     "ActionItem", "Chart", "Contribution", "DataSummary", "Headline", "ParticipantGroup", "PreviousCycle",
-    "QuestionAnswers", "Report", "RoleGroup", "SECTION_IDS", "SessionNotFound", "StageReport", "build_report",
+    "QuestionAnswers", "Report", "RoleGroup", "SECTION_IDS", "SessionNotFound", "StageReport", "StoryItem", "build_report",
     "render_html", "render_markdown", "source_caption", "write_report",
 ]

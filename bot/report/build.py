@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import normalise_language
+from bot.i18n import normalise_language, t
 from bot.report.model import (
     ActionItem,
     Chart,
@@ -25,6 +25,7 @@ from bot.report.model import (
     Report,
     RoleGroup,
     StageReport,
+    StoryItem,
 )
 from bot.report.texts import (
     DEFAULT_TIMEZONE,
@@ -61,11 +62,14 @@ log = logging.getLogger(__name__)
 
 
 def build_report(db: Database, registry: FlowRegistry, session_id: int, *, lang: str | None = None,
-                 timezone: str | None = None) -> Report:
+                 timezone: str | None = None, channel_name: Callable[[str, str], str] | None = None,
+                 now: datetime | None = None) -> Report:
     """Read one session (any status) and everything around it into a Report.
 
     `lang` defaults to the session's language; `timezone` (for dates) to the series' zone, else
-    Europe/Amsterdam. Raises SessionNotFound for an unknown id.
+    Europe/Amsterdam. `channel_name(team, channel_id)` gives the name people know (the id when
+    not given); `now` is the bot's clock, so "made on" agrees with the session's own times.
+    Raises SessionNotFound for an unknown id.
     """
     with db.reader() as s:
         row = s.execute(
@@ -86,7 +90,8 @@ def build_report(db: Database, registry: FlowRegistry, session_id: int, *, lang:
             session_id=session.id, lang=lang, timezone=_timezone(s, session, timezone),
             outcome=outcome.name, outcome_description=outcome.description, flow_id=loaded.flow.id,
             flow_title=loaded.flow.title.get(lang), theme=loaded.state.theme, status=session.status,
-            visibility=visibility, channel=session.channel_id, scheduled_at=session.scheduled_at,
+            visibility=visibility, channel=_channel(channel_name, workspace.team_id, session.channel_id),
+            scheduled_at=session.scheduled_at,
             started_at=session.started_at or loaded.state.started_at,
             closed_at=session.closed_at or loaded.state.closed_at,
             participants=_participants(s, session_id, lang, anonymous),
@@ -96,11 +101,21 @@ def build_report(db: Database, registry: FlowRegistry, session_id: int, *, lang:
             actions=_actions(s, session_id, lang, anonymous),
             evaluation=_evaluation(loaded, lang, anonymous, names),
             previous=_previous_cycle(s, registry, session, workspace, lang, anonymous),
-            generated_at=datetime.now().astimezone(),
+            generated_at=now or datetime.now(UTC),
         )
         outcome_id = outcome.id
     report.data = _data_summary(db, outcome_id, lang)
     return report
+
+
+def _channel(channel_name: Callable[[str, str], str] | None, team_id: str, channel_id: str) -> str:
+    if channel_name is None:
+        return channel_id
+    try:
+        return channel_name(team_id, channel_id) or channel_id
+    except Exception:  # the report never fails for a channel name
+        log.info("no channel name for the report", exc_info=True)
+        return channel_id
 
 
 def _timezone(s: Session, session: ConversationSession, wanted: str | None) -> str:
@@ -296,8 +311,11 @@ def _previous_cycle(s: Session, registry: FlowRegistry, session: ConversationSes
 
 
 def _data_summary(db: Database, outcome_id: int, lang: str) -> DataSummary | None:
-    """Headline figures and charts from storage.summaries / bot.report.charts when both can be used.
+    """Headline figures, sources and charts, computed exactly as Slack shows them in the thread.
 
+    Why Slack's own summary (bot.services.data.figures): the council must read the same figures
+    with the same sources as the people in the conversation: the imported file and its import
+    date, and the CBS table behind the potential reach ("7% van 6.265 mogelijke deelnemers").
     Any failure here is logged and ends in "no data summary": the conversation is still reported.
     Without any imported rows there is nothing to summarise, so the (heavy) summary code is not loaded.
     """
@@ -305,21 +323,30 @@ def _data_summary(db: Database, outcome_id: int, lang: str) -> DataSummary | Non
         if s.scalar(select(OutcomeRow.id).where(OutcomeRow.outcome_id == outcome_id).limit(1)) is None:
             return None
     try:
-        summaries = importlib.import_module("storage.summaries")
+        from bot.services.data.figures import summary_in_session
     except ImportError:
-        log.info("storage.summaries is not available; the report has no data summary")
-        return None
-    summarise = getattr(summaries, "summary_for_outcome", None)
-    if summarise is None:
+        log.info("the summary code is not available; the report has no data summary")
         return None
     try:
-        summary = summarise(db, outcome_id)
+        with db.reader() as s:
+            outcome = s.get(Outcome, outcome_id)
+            workspace = s.get(Workspace, outcome.workspace_id) if outcome is not None else None
+            summary = summary_in_session(s, workspace, outcome_id, lang)
         if summary is None:
             return None
         return _from_summary(summary, lang)
     except Exception:
         log.warning("the data summary for outcome %s failed; the report goes without", outcome_id, exc_info=True)
         return None
+
+
+def _potential_note(summary, lang: str) -> str | None:
+    """Where the potential reach comes from, as the Slack summary says it."""
+    if not summary.figures.potential_reach.shown:
+        return None
+    if summary.potential_from == "context" and summary.potential_label:
+        return t(lang, "data.potential_context", label=summary.potential_label)
+    return t(lang, "data.potential_data")
 
 
 def _headlines(summary, lang: str) -> list[Headline]:
@@ -355,10 +382,11 @@ def _from_summary(summary, lang: str) -> DataSummary:
               satisfied=figure_text(g.figures.share_satisfied, lang))
         for g in summary.notable_groups
     ]
-    stories = [story.text for story in summary.stories]
+    stories = [StoryItem(story.text, ", ".join(x for x in (story.group_value, story.activity) if x))
+               for story in summary.stories]
     sources = list(summary.sources)
     return DataSummary(summary.period, summary.previous_period, headlines, notable, stories, sources,
-                       _charts(summary, lang, sources))
+                       _charts(summary, lang, sources), _potential_note(summary, lang))
 
 
 def _charts(summary, lang: str, sources: list[str]) -> list[Chart]:

@@ -56,6 +56,9 @@ figcaption { margin-top: .3rem; font-size: .85rem; color: var(--muted); }
 blockquote { margin: .5rem 0; padding: .4rem .9rem; background: var(--soft); border-left: 3px solid var(--accent); }
 .status-done { color: #2f7d32; font-weight: 600; }
 td.date { white-space: nowrap; }
+.where { display: block; margin-top: .2rem; font-size: .85rem; font-style: normal; color: var(--muted); }
+.source { font-size: .85rem; color: var(--muted); }
+header .when { font-size: .95rem; }
 footer { margin-top: 3rem; font-size: .85rem; color: var(--muted); }
 @page { size: A4; margin: 16mm 15mm; }
 @media print {
@@ -150,10 +153,13 @@ def _html_data(report: Report) -> str:
         items = "".join(f"<li>{_e(line)}</li>" for line in data.notable)
         parts.append(f"<h3>{_e(_text(lang, 'notable'))}</h3><ul>{items}</ul>")
     if data.stories:
-        parts.append(f"<h3>{_e(_text(lang, 'stories'))}</h3>"
-                     + "".join(f"<blockquote>{_e(story)}</blockquote>" for story in data.stories))
-    if not data.charts:
-        parts.append(f'<p class="note">{_e(source_caption(data.sources, lang))}</p>')
+        parts.append(f"<h3>{_e(_text(lang, 'stories'))}</h3>" + "".join(
+            f"<blockquote>{_e(story.text)}"
+            + (f'<span class="where">{_e(story.where)}</span>' if story.where else "") + "</blockquote>"
+            for story in data.stories))
+    if data.potential_note:
+        parts.append(f'<p class="source">{_e(data.potential_note)}</p>')
+    parts.append(f'<p class="source">{_e(source_caption(data.sources, lang))}</p>')
     return "\n".join(parts)
 
 
@@ -208,11 +214,14 @@ def render_html(report: Report) -> str:
     body = "\n".join(_section(sid, _text(lang, sid), sections[sid]) for sid in SECTION_IDS)
     generated = _fmt_datetime(report.generated_at, report) or ""
     title = f"{_text(lang, 'title')}: {report.outcome}"
+    moment = _fmt_datetime(report.closed_at or report.started_at or report.scheduled_at, report)
+    when = f'<p class="when">{_e(moment)} · {_e(report.channel)}</p>' if moment else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
         f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"<header><h1>{_e(_text(lang, 'title'))}</h1><p>{_e(report.outcome)} · {_e(report.flow_title)}</p></header>\n"
+        f"<header><h1>{_e(_text(lang, 'title'))}</h1><p>{_e(report.outcome)} · {_e(report.flow_title)}</p>{when}"
+        "</header>\n"
         f'<nav aria-label="{_e(_text(lang, "contents"))}"><strong>{_e(_text(lang, "contents"))}</strong><ol>{toc}</ol></nav>\n'
         f"{body}\n<footer>{_e(_text(lang, 'generated', date=generated))}</footer>\n</main>\n</body>\n</html>\n"
     )

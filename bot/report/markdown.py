@@ -20,7 +20,7 @@ from bot.report.formatting import (
 )
 from bot.report.html import _img_src
 from bot.report.model import ActionItem, QuestionAnswers, Report, RoleGroup, StageReport
-from bot.report.texts import _text
+from bot.report.texts import SECTION_IDS, _text
 
 # ---- Markdown ------------------------------------------------------------------------------------
 
@@ -107,9 +107,11 @@ def _md_data(report: Report, image_links: Sequence[str] | None) -> list[str]:
     if data.stories:
         lines += [f"### {_text(lang, 'stories')}", ""]
         for story in data.stories:
-            lines += ["> " + _md(story, "> "), ""]
-    if not data.charts:
-        lines += [f"_{_md(source_caption(data.sources, lang))}_", ""]
+            lines += ["> " + _md(story.text, "> ") + (f"  \n> — _{_md(story.where, line_start=False)}_"
+                                                      if story.where else ""), ""]
+    if data.potential_note:
+        lines += [f"_{_md(data.potential_note)}_", ""]
+    lines += [f"_{_md(source_caption(data.sources, lang))}_", ""]
     return lines
 
 
@@ -137,34 +139,45 @@ def _md_comparison(report: Report) -> list[str]:
     return lines + _md_actions(previous.actions, lang, _text(lang, "no_actions"))
 
 
-def render_markdown(report: Report, *, image_links: Sequence[str] | None = None) -> str:
-    """The same content as Markdown. Charts link to `image_links` (files next to the report) when
-    given, else they are embedded as data: URIs so the text stays self-contained."""
-    lang = report.lang
-    out = [f"# {_text(lang, 'title')}: {_md(report.outcome, line_start=False)}", ""]
-    out += [f"## {_text(lang, 'outcome')}", "", f"**{_md(report.outcome)}**", ""]
+def _md_outcome(report: Report) -> list[str]:
+    lines = [f"**{_md(report.outcome)}**", ""]
     if report.outcome_description:
-        out += [_md(report.outcome_description), ""]
-    out += [*[f"- {_md(k)}: {_md(v)}" for k, v in _facts(report)], ""]
-    out += [f"## {_text(lang, 'participants')}", "", *_md_participants(report)]
-    out += [f"## {_text(lang, 'data')}", "", *_md_data(report, image_links)]
-    out += [f"## {_text(lang, 'preparation')}", ""]
-    out += _md_questions(report.preparation) or [f"_{_text(lang, 'no_preparation')}_", ""]
-    out += [f"## {_text(lang, 'stages')}", ""]
+        lines += [_md(report.outcome_description), ""]
+    return [*lines, *[f"- {_md(k)}: {_md(v)}" for k, v in _facts(report)], ""]
+
+
+def _md_stages(report: Report) -> list[str]:
+    lines: list[str] = []
     for stage in report.stages:
-        out += _md_stage(stage, lang)
-    if not report.stages:
-        out += [f"_{_text(lang, 'no_stages')}_", ""]
-    out += [f"## {_text(lang, 'conclusion')}", "", *_md_paragraphs(report.conclusion, _text(lang, "no_conclusion"))]
-    out += [f"## {_text(lang, 'actions')}", "", *_md_actions(report.actions, lang, _text(lang, "no_actions"))]
-    out += [f"## {_text(lang, 'evaluation')}", ""]
+        lines += _md_stage(stage, report.lang)
+    return lines or [f"_{_text(report.lang, 'no_stages')}_", ""]
+
+
+def _md_evaluation(report: Report) -> list[str]:
     if report.evaluation is None:
-        out += [f"_{_text(lang, 'no_evaluation')}_", ""]
-    else:
-        note = _stage_note(report.evaluation, lang)
-        out += [f"_{note}_", ""] if note else _md_questions(report.evaluation.questions)
-    out += [f"## {_text(lang, 'comparison')}", "", *_md_comparison(report)]
+        return [f"_{_text(report.lang, 'no_evaluation')}_", ""]
+    note = _stage_note(report.evaluation, report.lang)
+    return [f"_{note}_", ""] if note else _md_questions(report.evaluation.questions)
+
+
+def render_markdown(report: Report, *, image_links: Sequence[str] | None = None) -> str:
+    """The same content as Markdown, in the same order as the page. Charts link to `image_links`
+    (files next to the report) when given, else they are embedded as data: URIs so the text
+    stays self-contained."""
+    lang = report.lang
+    sections = {
+        "conclusion": lambda: _md_paragraphs(report.conclusion, _text(lang, "no_conclusion")),
+        "actions": lambda: _md_actions(report.actions, lang, _text(lang, "no_actions")),
+        "data": lambda: _md_data(report, image_links),
+        "comparison": lambda: _md_comparison(report),
+        "outcome": lambda: _md_outcome(report),
+        "participants": lambda: _md_participants(report),
+        "preparation": lambda: _md_questions(report.preparation) or [f"_{_text(lang, 'no_preparation')}_", ""],
+        "stages": lambda: _md_stages(report),
+        "evaluation": lambda: _md_evaluation(report),
+    }
+    out = [f"# {_text(lang, 'title')}: {_md(report.outcome, line_start=False)}", ""]
+    for section_id in SECTION_IDS:
+        out += [f"## {_text(lang, section_id)}", "", *sections[section_id]()]
     out += ["---", "", f"_{_text(lang, 'generated', date=_fmt_datetime(report.generated_at, report) or '')}_", ""]
     return "\n".join(out)
-
-

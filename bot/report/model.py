@@ -84,14 +84,23 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class StoryItem:
+    """A story as Slack shows it: the text, and where it happened (place, activity)."""
+
+    text: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class DataSummary:
     period: str
     previous_period: str | None
     headlines: list[Headline]
     notable: list[str]
-    stories: list[str]
+    stories: list[StoryItem]
     sources: list[str]
     charts: list[Chart] = field(default_factory=list)
+    potential_note: str | None = None  # where the potential reach comes from (data, or a CBS table)
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+# The council reads the conclusion and the actions first, then the figures and their sources,
+# then how the conversation went and every answer by stage and role (issue 12 point 22).
 SECTION_IDS: tuple[str, ...] = (
-    "outcome", "participants", "data", "preparation", "stages", "conclusion", "actions", "evaluation",
-    "comparison",
+    "conclusion", "actions", "data", "comparison", "outcome", "participants", "preparation", "stages",
+    "evaluation",
 )
 
 

@@ -12,6 +12,7 @@ from storage.models.conversation import (
 )
 from storage.models.data import DataSet, OutcomeRow, Story
 from storage.models.ops import DueItem, OutboxMessage, ProcessedEvent
+from storage.models.reports import CalendarInvite, ReportLink
 from storage.models.rounds import InternalPreparation, Round, RoundSession, SessionPlan
 from storage.models.workspace import Person, Workspace
 
@@ -19,6 +20,7 @@ __all__ = [
     "Action",
     "Answer",
     "Base",
+    "CalendarInvite",
     "ConversationSession",
     "DataSet",
     "DueItem",
@@ -29,6 +31,7 @@ __all__ = [
     "Participant",
     "Person",
     "ProcessedEvent",
+    "ReportLink",
     "Round",
     "RoundSession",
     "Series",

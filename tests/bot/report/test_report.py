@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import sys
 from html.parser import HTMLParser
 
@@ -269,7 +270,10 @@ def test_data_summary_with_headline_figures_and_chart(db, registry):
     assert '<img src="data:image/png;base64,iVBORw0KGgo' in data
     assert 'alt="Staafdiagram met de cijfers van ' in data and "over 1e kwartaal 2026: " in data
     assert "doelen behaald 68% (vorige periode 50%)" in data  # the alt text names the key figures
-    assert "<figcaption>Bron: gegevens van de organisatie</figcaption>" in data
+    # every figure names its source as Slack does: the file and the day it was imported
+    assert re.search(r"<figcaption>Bron: gegevens van de organisatie \(ontmoeting\.csv, ingelezen [^)]+\)"
+                     r"</figcaption>", data)
+    assert "Mogelijke deelnemers (potentieel bereik): uit de aangeleverde gegevens." in data
 
 
 def test_write_report_writes_both_files_and_the_chart(db, registry, tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.report import SECTION_IDS, Chart, DataSummary, Headline, build_report, render_html
+from bot.report import SECTION_IDS, Chart, DataSummary, Headline, StoryItem, build_report, render_html
 from flows import FlowRegistry
 from tests.bot.report import build_sessions
 
@@ -91,7 +91,7 @@ def test_report_opens_in_chromium_with_sections_and_loaded_charts(db, tmp_path):
     report.data = DataSummary(
         period="2026-Q1", previous_period="2025-Q4",
         headlines=[Headline("Bereik", "84 bereikt, 14% van 600 mogelijke deelnemers", "+14")],
-        notable=[], stories=["Mevrouw K. komt nu elke week naar de koffieochtend."],
+        notable=[], stories=[StoryItem("Mevrouw K. komt nu elke week naar de koffieochtend.", "Haven-Noord, Koffieochtend")],
         sources=["Bron: gegevens van de organisatie"],
         charts=[Chart(tiny_chart(), "Staafdiagram: bereik 40%, doelen behaald 68%",
                       "Bron: gegevens van de organisatie")],
