@@ -8,7 +8,9 @@ message may have an effect on our own rows (store the ts of a session's root mes
 
 Both halves of that protocol live here, typed, so the writer and the sender cannot disagree:
 `ThreadOf` / `StageMessageOf` placeholders with `resolve()`, and `StoreThreadTs` /
-`StoreStageTs` effects with `apply_on_sent()`.
+`StoreStageTs` effects with `apply_on_sent()`. A message that is updated once its work is done
+(a "bezig met…" progress message) is named by its own outbox row: `outbox_ts(row id)` resolves to
+the ts that row was delivered with, and to `Abandoned` when that row could never be delivered.
 """
 
 from __future__ import annotations
@@ -24,10 +26,15 @@ from storage.models import ConversationSession, OutboxMessage, SessionStage
 
 SESSION_THREAD = "$session_thread"
 STAGE_TS = "$stage_ts"
+OUTBOX_TS = "$outbox_ts"
 
 
 class Unresolved(Exception):
     """A placeholder's target (thread or stage message) has not been delivered yet."""
+
+
+class Abandoned(Exception):
+    """A placeholder's target failed for good: the row waiting for it can never be sent."""
 
 
 # ---- placeholders (filled in when sending) -------------------------------------------------------
@@ -43,9 +50,27 @@ def stage_ts(session_stage_id: int) -> dict[str, int]:
     return {STAGE_TS: session_stage_id}
 
 
+def outbox_ts(outbox_id: int) -> dict[str, int]:
+    """Placeholder for `ts`: the message that outbox row `outbox_id` posts (for chat.update)."""
+    return {OUTBOX_TS: outbox_id}
+
+
+def _outbox_ts(s: Session, outbox_id: int) -> str:
+    row = s.execute(select(OutboxMessage.status, OutboxMessage.result_ts)
+                    .where(OutboxMessage.id == outbox_id)).first()
+    if row is None or row.status == "failed":
+        raise Abandoned()
+    if row.status != "sent" or not row.result_ts:
+        raise Unresolved()
+    return row.result_ts
+
+
 def resolve(s: Session, value: Any) -> Any:
-    """The payload with every placeholder replaced by the ts delivered earlier; Unresolved if not yet."""
+    """The payload with every placeholder replaced by the ts delivered earlier; Unresolved if not yet,
+    Abandoned if never."""
     if isinstance(value, dict):
+        if len(value) == 1 and OUTBOX_TS in value:
+            return _outbox_ts(s, value[OUTBOX_TS])
         if len(value) == 1 and SESSION_THREAD in value:
             ts = s.scalar(select(ConversationSession.thread_ts)
                           .where(ConversationSession.id == value[SESSION_THREAD]))

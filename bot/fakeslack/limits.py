@@ -52,6 +52,7 @@ LIMITS: tuple[tuple[str, tuple[Limit, ...]], ...] = (
     ("chat.postMessage", (POST_PER_CHANNEL, POST_WORKSPACE)),
     ("chat.update", (TIER_3,)),
     ("chat.delete", (TIER_3,)),
+    ("chat.unfurl", (TIER_3,)),
     ("chat.getPermalink", (TIER_4,)),
     ("chat.postEphemeral", (TIER_4,)),
     ("chat.scheduleMessage", (TIER_3,)),

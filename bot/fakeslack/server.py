@@ -373,6 +373,12 @@ class FakeSlack:
             return [dict(e) for e in self._state.ephemerals]
 
     @property
+    def unfurls(self) -> list[dict[str, Any]]:
+        """chat.unfurl calls that were accepted, oldest first."""
+        with self._state.lock:
+            return [dict(u) for u in self._state.unfurls]
+
+    @property
     def downloads(self) -> list[dict[str, Any]]:
         with self._state.lock:
             return list(self._state.downloads)

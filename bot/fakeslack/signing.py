@@ -11,6 +11,7 @@ import hmac
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -191,6 +192,32 @@ class SlackSender:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return self._post_json(body, headers)
+
+    def link_shared(
+        self,
+        urls: list[str],
+        *,
+        user: str,
+        channel: str = "C0CHAN",
+        message_ts: str | None = None,
+        source: str = "conversations_history",
+        unfurl_id: str | None = None,
+    ) -> Response:
+        """Someone shared links of an `unfurl_domains` domain: in a posted message
+        (`conversations_history`, with channel and ts) or while typing (`composer`, where Slack
+        gives an `unfurl_id` and a placeholder ts)."""
+        links = [{"domain": urllib.parse.urlsplit(u).hostname or "", "url": u} for u in urls]
+        event: dict[str, Any] = {
+            "type": "link_shared",
+            "channel": channel,
+            "is_bot_user_member": True,
+            "user": user,
+            "message_ts": message_ts or f"{time.time():.6f}",
+            "unfurl_id": unfurl_id or f"{uuid.uuid4().hex[:8]}.{uuid.uuid4().hex[:8]}",
+            "source": source,
+            "links": links,
+        }
+        return self.event(event)
 
     # -- slash commands --------------------------------------------------------------------------
 

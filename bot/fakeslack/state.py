@@ -72,6 +72,7 @@ class State:
         self.channels: dict[tuple[str, str], Channel] = {}
         self.messages: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.ephemerals: list[dict[str, Any]] = []
+        self.unfurls: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, list[dict[str, Any]]] = {}
         self.files: dict[str, StoredFile] = {}

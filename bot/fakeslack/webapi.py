@@ -9,6 +9,7 @@ bot (and slack_sdk/Bolt underneath it) actually calls is implemented; everything
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -188,6 +189,37 @@ def chat_delete(req: Request) -> dict[str, Any]:
         message = _find_message(req, channel, ts)
         req.state.messages[(req.t.id, channel)].remove(message)
     return {"channel": channel, "ts": ts}
+
+
+@method("chat.unfurl")
+def chat_unfurl(req: Request) -> dict[str, Any]:
+    """Link previews: `channel`+`ts` of a posted message, or `unfurl_id`+`source` in the composer.
+
+    `unfurls` maps each URL (exactly as in the link_shared event) to blocks or attachment
+    fields. The user's own message is not held by the fake, so an unknown ts is accepted."""
+    unfurls = req.params.get("unfurls")
+    if isinstance(unfurls, str):
+        try:
+            unfurls = json.loads(unfurls)
+        except ValueError:
+            raise ApiError("invalid_unfurls_format") from None
+    if not isinstance(unfurls, dict) or not unfurls:
+        raise ApiError("invalid_unfurls_format")
+    for preview in unfurls.values():
+        blocks = preview.get("blocks") if isinstance(preview, dict) else None
+        if not isinstance(preview, dict) or (blocks is not None and not isinstance(blocks, list)):
+            raise ApiError("invalid_unfurls_format")
+        if blocks is not None and len(blocks) > MAX_MESSAGE_BLOCKS:
+            raise ApiError("invalid_blocks")
+    unfurl_id, source = req.params.get("unfurl_id"), req.params.get("source")
+    if unfurl_id and source:
+        channel, ts = None, None
+    else:
+        channel, ts = _resolve_channel(req), str(req.need("ts", "cannot_unfurl_message"))
+    with req.state.lock:
+        req.state.unfurls.append({"team": req.t.id, "channel": channel, "ts": ts, "unfurl_id": unfurl_id,
+                                  "source": source, "unfurls": unfurls})
+    return {}
 
 
 @method("chat.postEphemeral")

@@ -104,6 +104,24 @@ class DataSummary:
 
 
 @dataclass(frozen=True)
+class ThemeCount:
+    """A theme of the answers in a stage and how many answers it holds (filled by sense-making)."""
+
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    """One option of a closed dot vote and its votes (filled by sense-making)."""
+
+    stage: str
+    option: str
+    votes: int
+
+
+@dataclass(frozen=True)
 class PreviousCycle:
     session_id: int
     when: datetime | None
@@ -142,6 +160,8 @@ class Report:
     previous: PreviousCycle | None
     data: DataSummary | None = None
     generated_at: datetime | None = None
+    themes: list[ThemeCount] = field(default_factory=list)
+    votes: list[VoteCount] = field(default_factory=list)
 
     @property
     def anonymous(self) -> bool:

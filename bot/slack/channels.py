@@ -70,3 +70,28 @@ CHANNEL_NAMES = ChannelNames()  # one cache per process
 def channel_name(tokens: TokenSource | None, team_id: str | None, channel_id: str) -> str:
     """The channel's "#name" for a report, or its id when Slack cannot say."""
     return CHANNEL_NAMES.name(tokens, team_id, channel_id)
+
+
+def channel_members(tokens: TokenSource | None, team_id: str | None, channel_id: str,
+                    limit: int = 1000) -> set[str] | None:
+    """Who is in a conversation, or None when Slack cannot say (not a member, a group DM without
+    the scope, an outage) or the conversation is larger than `limit`: callers then show less."""
+    if tokens is None or not channel_id:
+        return None
+    members: set[str] = set()
+    cursor = None
+    try:
+        client = tokens.client(team_id or None)
+        while True:
+            page = client.conversations_members(channel=channel_id, limit=200, cursor=cursor)
+            members.update(page.get("members") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if len(members) > limit:
+                return None
+            if not cursor:
+                return members
+    except SlackApiError as exc:
+        log.info("conversations.members failed: %s", exc.response.get("error") if exc.response else exc)
+    except Exception as exc:
+        log.info("conversations.members unreachable: %s", type(exc).__name__)
+    return None

@@ -29,6 +29,8 @@ class Action(StrEnum):
     REMIND_ABSENT = "remind_absent"
     ACTION_COMMENT = "action_comment"
     REPORT_MAKE = "report_make"
+    REPORT_PDF = "report_pdf"
+    REPORT_XLSX = "report_xlsx"
     START_FLOW = "start_flow"
     # rounds, people coming and going, moving planned sessions, pace, internal preparation
     STAGE_EXTEND_BY = "stage_extend_by"

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.slack.markup import finalise
 from storage.models import ConversationSession, SessionStage
-from storage.outbox import StoreStageTs, StoreThreadTs, enqueue, session_thread, stage_ts
+from storage.outbox import StoreStageTs, StoreThreadTs, enqueue, outbox_ts, session_thread, stage_ts
 
 MESSAGE_BLOCKS_MAX = 50
 MESSAGE_CHARS_MAX = 12_000  # Slack refuses whole messages around 13k characters (msg_blocks_too_long)
@@ -39,6 +40,14 @@ def chunk_blocks(blocks: list[dict]) -> list[list[dict]]:
         chunks[-1].append(block)
         size += length
     return chunks
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress message: where it is and the outbox row that posts it (its ts comes later)."""
+
+    channel: str
+    outbox_id: int
 
 
 class Outgoing:
@@ -128,6 +137,39 @@ class Outgoing:
         payload = {"channel": session.channel_id, "ts": stage.message_ts or stage_ts(stage.id),
                    "text": (text or " ")[:NOTIFICATION_MAX], "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
         return self._queue("chat.update", payload, session.channel_id)
+
+    def progress(self, channel: str, text: str, *, thread: Any = None) -> Progress:
+        """A "bezig met…" message posted at once; `finish` later replaces it with the result.
+
+        The handle is plain data (channel and outbox row), so the work in between may run in
+        another transaction, or another process."""
+        payload: dict[str, Any] = {"channel": channel, "text": (text or " ")[:NOTIFICATION_MAX],
+                                   "unfurl_links": False, "unfurl_media": False}
+        if thread is not None:
+            payload["thread_ts"] = thread
+        row = enqueue(self.s, method="chat.postMessage", payload={**finalise(payload), **self.meta},
+                      channel_key=channel, workspace_id=self.workspace_id)
+        self.s.flush()
+        return Progress(channel, row.id)  # type: ignore[union-attr]  # no dedupe key: always a row
+
+    def finish(self, progress: Progress, text: str, blocks: list[dict] | None = None) -> bool:
+        """Replace a progress message with the result (chat.update of the same message)."""
+        payload: dict[str, Any] = {"channel": progress.channel, "ts": outbox_ts(progress.outbox_id),
+                                   "text": (text or " ")[:NOTIFICATION_MAX]}
+        if blocks is not None:
+            payload["blocks"] = blocks[:MESSAGE_BLOCKS_MAX]
+        return self._queue("chat.update", payload, progress.channel)
+
+    def unfurl(self, channel: str | None, unfurls: dict[str, dict], *, ts: str | None = None,
+               unfurl_id: str | None = None, source: str | None = None) -> bool:
+        """Previews of our links in someone's message (chat.unfurl): by channel and ts, or by
+        `unfurl_id` and `source` while the message is still in the composer."""
+        payload: dict[str, Any] = {"unfurls": unfurls}
+        if unfurl_id and source:
+            payload.update(unfurl_id=unfurl_id, source=source)
+        else:
+            payload.update(channel=channel, ts=ts)
+        return self._queue("chat.unfurl", payload, channel or f"unfurl:{unfurl_id}")
 
     # ---- views and files --------------------------------------------------------------------------
 

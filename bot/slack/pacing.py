@@ -17,6 +17,7 @@ TIER_PER_MINUTE = {2: 18.0, 3: 45.0, 4: 90.0}
 METHOD_TIER = {
     "chat.update": 3,
     "chat.delete": 3,
+    "chat.unfurl": 3,
     "conversations.open": 3,
     "chat.scheduleMessage": 3,
     "chat.postEphemeral": 4,

@@ -2,6 +2,7 @@
 
 channels:history / groups:history are read-only and used for one thing: after a crash the
 outbox checks whether a message already arrived (by its metadata) before sending it again.
+links:read / links:write: a report link pasted in Slack gets a preview (link_shared, chat.unfurl).
 users:read.email resolves the e-mail addresses in a round file (users.lookupByEmail); mpim:write
 opens the group DM in which one party holds its internal preparation.
 """
@@ -19,6 +20,8 @@ BOT_SCOPES = [
     "im:history",
     "im:read",
     "im:write",
+    "links:read",
+    "links:write",
     "mpim:write",
     "users:read",
     "users:read.email",

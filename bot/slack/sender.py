@@ -31,7 +31,7 @@ from bot.slack.outgoing import Outgoing
 from bot.slack.pacing import Pacer
 from storage import Database
 from storage.models import OutboxMessage, Workspace
-from storage.outbox import Unresolved, apply_on_sent, resolve
+from storage.outbox import Abandoned, Unresolved, apply_on_sent, resolve
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +257,9 @@ class OutboxSender:
             except Unresolved:
                 row.next_attempt_at = now + timedelta(seconds=1)
                 return "waiting"
+            except Abandoned:  # e.g. the update of a progress message that could not be posted
+                row.status, row.error = "failed", "target_failed"
+                return "failed"
             row.status = "sending"
             row.attempts += 1
             row.next_attempt_at = now

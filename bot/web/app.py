@@ -18,11 +18,22 @@ from sqlalchemy import func, select
 from bot import logs
 from bot.config import Settings, load_settings
 from bot.runtime.build import Runtime, build_runtime
+from bot.services.reports.links import PATH_PREFIX as PAGE_PREFIX
 from storage.health import describe, write_problem
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse floods early
+PAGE_HEADERS = (
+    ("Cache-Control", "private, no-store"),
+    ("X-Robots-Tag", "noindex, nofollow"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+)
+NOT_FOUND_PAGE = (b'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>Niet gevonden</title></head>'
+                  b"<body><p>Deze pagina bestaat niet (meer). / This page does not exist (any more).</p></body></html>\n")
 
 
 class WsgiApp:
@@ -39,6 +50,8 @@ class WsgiApp:
         logs.request_id.set(request_id)
         if path == "/healthz":
             return self._health(start_response)
+        if path.startswith(PAGE_PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self._report_page(start_response, path[len(PAGE_PREFIX):], request_id)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -63,6 +76,24 @@ class WsgiApp:
         except Exception:
             log.exception("request %s failed before Slack got an answer", request_id)
             return _reply(start_response, "400 Bad Request", b"could not handle this request")
+
+    def _report_page(self, start_response, token: str, request_id: str):
+        """A report page for a valid link; one and the same 404 for every other token.
+
+        The page may not be cached, indexed, framed or leak its address onwards: the token
+        in the address is the key to it. It has no scripts and loads nothing (CSP)."""
+        from bot.services.reports.page import report_page
+
+        try:
+            page = report_page(self.runtime.deps, token)
+        except Exception:
+            log.exception("request %s: the report page failed", request_id)
+            return _reply(start_response, "503 Service Unavailable", b"try again later", headers=PAGE_HEADERS)
+        if page is None:
+            return _reply(start_response, "404 Not Found", NOT_FOUND_PAGE, "text/html; charset=utf-8",
+                          headers=PAGE_HEADERS)
+        return _reply(start_response, "200 OK", page.encode("utf-8"), "text/html; charset=utf-8",
+                      headers=PAGE_HEADERS)
 
     def _signed(self, environ, length: int) -> bool:
         """Check Slack's signature before Bolt sees the body (Bolt checks again).
@@ -127,8 +158,9 @@ class WsgiApp:
         return _reply(start_response, status, json.dumps(body).encode(), "application/json")
 
 
-def _reply(start_response, status: str, body: bytes, content_type: str = "text/plain; charset=utf-8"):
-    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+def _reply(start_response, status: str, body: bytes, content_type: str = "text/plain; charset=utf-8", *,
+           headers: tuple[tuple[str, str], ...] = ()):
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))), *headers])
     return [body]
 
 

@@ -1,4 +1,5 @@
-"""Events API listeners: the Home tab, mentions, and direct messages (file uploads).
+"""Events API listeners: the Home tab, mentions, report links pasted anywhere (unfurls), and direct
+messages (file uploads).
 
 Bolt has acknowledged before these run, so the download and import of a shared file may take
 longer than Slack's 3 s. Deliveries are deduplicated on `event_id` (bot/slack/app.py).
@@ -13,9 +14,10 @@ from bot.services.commands import help_reply
 from bot.services.common.notices import tell_in_thread
 from bot.services.conversation.home import publish_home
 from bot.services.data.uploads import handle_dm_files
+from bot.services.reports.unfurl import unfurl_shared_links
 from bot.services.rounds.creating import handle_round_file, is_round_message
 
-EVENTS = ["app_home_opened", "app_mention", "message.im"]
+EVENTS = ["app_home_opened", "app_mention", "link_shared", "message.im"]
 
 
 def register(app: App, deps: Deps) -> None:
@@ -31,6 +33,11 @@ def register(app: App, deps: Deps) -> None:
         reply = help_reply(deps, team, user)
         tell_in_thread(deps, team, event.get("channel") or "", event.get("thread_ts") or event.get("ts"),
                        reply.text, reply.blocks)
+
+    @app.event("link_shared")
+    def on_link_shared(event: dict, context) -> None:
+        """A report link pasted somewhere: a preview where everyone present may see the session."""
+        unfurl_shared_links(deps, context.get("team_id") or "", context.get("bot_user_id"), event)
 
     @app.event("message")
     def on_message(event: dict, context) -> None:

@@ -24,6 +24,17 @@ def test_scopes_match_code():
     assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
 
 
+def test_report_links_can_unfurl():
+    """Slack only sends link_shared for the manifest's unfurl_domains (1-5 lower-case host names)."""
+    import re
+
+    domains = MANIFEST["features"]["unfurl_domains"]
+    assert 1 <= len(domains) <= 5 and len(set(domains)) == len(domains)
+    assert all(re.fullmatch(r"(?![.-])[-a-z0-9.]+[a-z0-9]", d) for d in domains)
+    assert "link_shared" in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert {"links:read", "links:write"} <= set(MANIFEST["oauth_config"]["scopes"]["bot"])
+
+
 def test_interactivity_and_home_tab_enabled():
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
