@@ -167,9 +167,15 @@ def report(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from bot.cli.round_export import run_round_export
+    from bot.cli.export import run_export_command
 
-    return run_round_export(args)
+    return run_export_command(args)
 
 
-__all__ = ["ConfigError", "clock", "config", "data", "demo", "export", "flows", "migrate", "report", "run", "web"]
+def links(args: argparse.Namespace) -> int:
+    from bot.cli.export import run_links_command
+
+    return run_links_command(args)
+
+
+__all__ = ["ConfigError", "clock", "config", "data", "demo", "export", "flows", "links", "migrate", "report", "run", "web"]

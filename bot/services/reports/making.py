@@ -10,12 +10,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import t
 from bot.report import Report, build_report
+from bot.report.build import _conclusion
 from bot.report.formats import FORMATS, filename
 from bot.report.formatting import _fmt_date
 from bot.runtime.deps import Deps
+from bot.services.common.store import load
 from bot.slack.blocks.report_link import TOP_ACTIONS, Preview
 from bot.slack.channels import channel_name
+from flows import FlowRegistry
 from storage.models import Action, ConversationSession, Outcome, Person
 
 
@@ -30,10 +34,9 @@ def report_file(deps: Deps, session_id: int, fmt: str, *, lang: str | None = Non
     return filename(session_id, fmt), FORMATS[fmt].render(session_report(deps, session_id, lang=lang))
 
 
-def preview_of(s: Session, session: ConversationSession, lang: str, *, anonymous: bool) -> Preview:
-    """Outcome, conclusion and the first actions, from the rows (fast: no figures, no chart)."""
-    from bot.i18n import t
-
+def preview_of(s: Session, registry: FlowRegistry, session: ConversationSession, team_id: str, lang: str, *,
+               anonymous: bool) -> Preview:
+    """Outcome, conclusion and the first actions, as the report has them (fast: no figures, no chart)."""
     outcome = s.get(Outcome, session.outcome_id)
     rows = s.execute(select(Action, Person).outerjoin(Person, Person.id == Action.owner_person_id)
                      .where(Action.session_id == session.id, Action.status != "dropped").order_by(Action.id)).all()
@@ -45,5 +48,5 @@ def preview_of(s: Session, session: ConversationSession, lang: str, *, anonymous
                 person.display_name or person.slack_user_id)
         due = f", {_fmt_date(action.due_date, lang)}" if action.due_date else ""
         lines.append(t(lang, "reports.action_line", what=action.what, party=party, due=due))
-    conclusion = [line for line in (session.conclusion or "").splitlines() if line.strip()]
+    conclusion = _conclusion(load(s, registry, session.id, team_id), lang, anonymous)
     return Preview(outcome.name if outcome else "", conclusion, lines, max(0, len(rows) - TOP_ACTIONS))

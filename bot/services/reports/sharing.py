@@ -44,7 +44,7 @@ def share_report(deps: Deps, team_id: str, user_id: str, session_id: int | None)
                 expires = _fmt_date((now + timedelta(days=deps.settings.report_link_days)).date(), lang)
             except links.NoLinkSecret:
                 log.warning("report links need BOT_LINK_SECRET or SLACK_SIGNING_SECRET; posting without a link")
-        preview = preview_of(me.s, session, lang, anonymous=loaded.anonymous)
+        preview = preview_of(me.s, deps.flows, session, team_id, lang, anonymous=loaded.anonymous)
         blocks = report_message_blocks(lang, session.id, preview, url, expires)
         Outgoing(me.s, me.workspace.id, report_to=user_id, lang=me.lang).to_thread(
             session, blocks[0]["text"]["text"], blocks)

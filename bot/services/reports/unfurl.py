@@ -60,7 +60,8 @@ def _find(deps: Deps, team_id: str, urls: list[str]) -> tuple[int | None, dict[s
                 continue
             lang = session.language or deps.settings.language
             found[url] = _Found(session.channel_id, _allowed(s, session, workspace), lang,
-                                preview_of(s, session, lang, anonymous=session.visibility == "anonymous"))
+                                preview_of(s, deps.flows, session, team_id, lang,
+                                           anonymous=session.visibility == "anonymous"))
         return workspace.id, found
 
 

@@ -1,0 +1,88 @@
+"""`python -m bot export SESSION --format html|md|pdf|xlsx [--output PATH] [--language nl|en]`
+and `python -m bot links revoke TOKEN|--session N`.
+
+Why like the report command: administrators run these without being developers, so every
+expected problem (unknown session, a database never migrated, a flow file that is gone, a
+folder that cannot be written) is one readable line on stderr and exit code 1.
+
+The formats are bot/report/formats.py's table; the shared sense-making work adds its JSON there.
+Without --output the file is written into the current folder as verslag-<id>.<ext>; `--output -`
+writes it to standard output (for html and md; a PDF or workbook is bytes too, but a terminal is
+no place for them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import load_settings
+
+
+def run_export_command(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from bot.cli.startup import check_database
+    from bot.report import SessionNotFound, build_report
+    from bot.report.formats import FORMATS, filename
+    from bot.slack.channels import channel_name
+    from bot.slack.client import TokenSource
+    from flows import FlowRegistry, UnknownFlow
+    from storage import Database
+
+    settings = load_settings()
+    registry = FlowRegistry.load([Path(settings.flows_dir)] if settings.flows_dir else [])
+    check_database(settings)  # a missing or unreachable database: one line, exit 2
+    db = Database(settings.database_url)
+    tokens = TokenSource(settings)
+    try:
+        report = build_report(db, registry, args.session, lang=args.language, timezone=settings.timezone,
+                              channel_name=lambda team, channel: channel_name(tokens, team, channel),
+                              now=datetime.now(UTC))
+        content = FORMATS[args.format].render(report)
+    except SessionNotFound:
+        return _fail(f"Session {args.session} does not exist (see `/gesprek status` for session numbers).")
+    except UnknownFlow as exc:
+        return _fail(f"Session {args.session} uses flow {exc} which is not available (check BOT_FLOWS_DIR).")
+    except (OperationalError, ProgrammingError):
+        return _fail("The database has no conversations yet or is out of date: run `python -m bot migrate` first.")
+    finally:
+        db.dispose()
+    if args.output == "-":
+        sys.stdout.buffer.write(content)
+        return 0
+    target = Path(args.output or ".")
+    if target.is_dir():
+        target = target / filename(args.session, args.format)
+    try:
+        target.write_bytes(content)
+    except OSError as exc:
+        return _fail(f"Cannot write the export to {target}: {exc.strerror or exc}.")
+    print(target)
+    return 0
+
+
+def run_links_command(args: argparse.Namespace) -> int:
+    """Revoke report links: one (its token or the address) or every link of a session."""
+    from bot.cli.startup import check_database
+    from bot.services.reports.links import revoke
+    from storage import Database
+
+    settings = load_settings()
+    check_database(settings)
+    db = Database(settings.database_url)
+    token = (args.token or "").rstrip("/").rsplit("/", 1)[-1] or None
+    try:
+        with db.unit_of_work() as s:
+            count = revoke(s, datetime.now(UTC), token=token, target_id=args.session)
+    finally:
+        db.dispose()
+    print(f"{count} link(s) revoked.")
+    return 0 if count else 1
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
