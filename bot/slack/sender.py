@@ -387,7 +387,11 @@ def _ts_of(response) -> str | None:
 
 
 def _upload(client, body: dict) -> Any:
+    """files_upload_v2; a file for a person (a user id) goes to their DM with the bot, which
+    Slack only names by a conversation id (opened here, at send time, not in the caller's request)."""
     import base64
 
     content = base64.b64decode(body.pop("content_b64"))
+    if str(body.get("channel", "")).startswith(("U", "W")):
+        body["channel"] = client.conversations_open(users=body["channel"])["channel"]["id"]
     return client.files_upload_v2(content=content, **body)

@@ -1,6 +1,14 @@
 """The report where people read it: its page behind a signed link, the link's preview when it is
 pasted in Slack, and the PDF and spreadsheet made while a "bezig met…" message stands in the thread.
 
+The served page is also opened in headless Chromium: the conclusion is on screen without scrolling.
+
+How "visible above the fold" is checked on pixels: Chromium takes a screenshot of the page the
+bot serves (1280×800, what a laptop shows), and one of the same page with only the conclusion's
+text made invisible. If the two screenshots differ, the conclusion was drawn inside those 800
+pixels. A control page that pushes the conclusion below the fold must give two equal
+screenshots, or the check would prove nothing.
+
 The session is written straight into the bot's database (tests/bot/report builds a realistic
 closed one); everything after that goes through the real bot over HTTP and the Slack stand-in.
 """
@@ -8,16 +16,19 @@ closed one); everything after that goes through the real bot over HTTP and the S
 from __future__ import annotations
 
 import io
+import subprocess
 import urllib.error
 import urllib.request
 from datetime import timedelta
 
 import pytest
+from PIL import Image, ImageChops
 from sqlalchemy import select
 
 from bot.fakeslack import FakeSlack, SlackSender
 from storage.models import ConversationSession, ReportLink
 from tests.bot.report import CHANNEL_ID, PEOPLE, SCRIPT, TEAM_ID, build_sessions
+from tests.bot.report.test_report_browser import chromium
 from tests.e2e.conftest import wait_for
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, running_bot
 
@@ -184,3 +195,46 @@ def test_someone_outside_the_session_gets_no_link_and_no_file(bot, slack, sender
     assert not [m for m in slack.messages(CHANNEL_ID) if "verslag/" in str(m)]
     with bot.db.reader() as s:
         assert s.scalar(select(ReportLink.id)) is None
+
+
+HIDE_CONCLUSION = "<style>#conclusion p { color: transparent !important; }</style></head>"
+PUSH_DOWN = '<div style="height: 2000px"></div><section id="conclusion">'
+
+
+def screenshot(browser: str, url: str, out, profile) -> Image.Image:
+    result = subprocess.run(
+        [browser, "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+         f"--user-data-dir={profile}", "--window-size=1280,800", f"--screenshot={out}", url],
+        capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return Image.open(out).convert("RGB")
+
+
+def differs(a: Image.Image, b: Image.Image) -> tuple[int, int, int, int] | None:
+    return ImageChops.difference(a, b).getbbox()
+
+
+def test_the_served_page_shows_the_conclusion_above_the_fold(bot, slack, sender, built, tmp_path):
+    browser = chromium()
+    url = make_report(bot, slack, sender).replace(PUBLIC, bot.url)
+    with urllib.request.urlopen(url, timeout=30) as response:
+        page = response.read().decode("utf-8")
+    assert page.count('<section id="conclusion">') == 1 and "Antwoord T" in page.split('id="actions"')[0]
+
+    served = screenshot(browser, url, tmp_path / "served.png", tmp_path / "p1")
+    assert served.size == (1280, 800)
+    hidden = tmp_path / "hidden.html"
+    hidden.write_text(page.replace("</head>", HIDE_CONCLUSION, 1), encoding="utf-8")
+    without = screenshot(browser, hidden.as_uri(), tmp_path / "hidden.png", tmp_path / "p2")
+    box = differs(served, without)
+    assert box is not None, "the conclusion is not drawn in the first 800 pixels"
+    assert box[3] <= 800
+
+    # control: the same comparison with the conclusion pushed below the fold finds nothing
+    pushed = page.replace('<section id="conclusion">', PUSH_DOWN, 1)
+    low, low_hidden = tmp_path / "low.html", tmp_path / "low-hidden.html"
+    low.write_text(pushed, encoding="utf-8")
+    low_hidden.write_text(pushed.replace("</head>", HIDE_CONCLUSION, 1), encoding="utf-8")
+    assert differs(screenshot(browser, low.as_uri(), tmp_path / "low.png", tmp_path / "p3"),
+                   screenshot(browser, low_hidden.as_uri(), tmp_path / "low-hidden.png", tmp_path / "p4")) is None

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.runtime.deps import Deps
+from bot.services.common.calendar import send_invites
 from bot.services.common.policy import Policy
 from bot.services.common.store import PREP_STAGE, Loaded
 from bot.services.common.worktime import next_nudge_moment, zone
@@ -62,6 +63,7 @@ def plan_scheduled_session(s: Session, deps: Deps, session: ConversationSession,
         add_due(s, "prep_summary", at - policy.prep_summary_lead, dedupe_key=f"prep_summary:{session.id}",
                 session_id=session.id)
     add_due(s, "session_open", at, dedupe_key=f"session_open:{session.id}", session_id=session.id)
+    send_invites(s, deps, session)  # the moment in everyone's calendar (.ics by DM)
 
 
 def schedule_stage_reminders(s: Session, deps: Deps, loaded: Loaded, stage_id: str) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import t
 from bot.runtime.deps import Deps
 from bot.services.common.agenda import cancel_session_work, plan_scheduled_session
+from bot.services.common.calendar import send_cancellation
 from bot.services.common.caller import asking
 from bot.services.common.people import ensure_person
 from bot.services.common.recurrence import EVERY_MONTHS, describe, next_after
@@ -113,6 +114,7 @@ def series_command(deps: Deps, team_id: str, user_id: str, rest: str) -> str:
                     ConversationSession.series_id == series.id, ConversationSession.status == "scheduled")):
                 planned.status = "closed"
                 cancel_session_work(me.s, planned.id)
+                send_cancellation(me.s, deps, planned)
             return me.text("series.stopped", id=series_id)
         if len(parts) < 3 or parts[2].lower() not in EVERY_MONTHS:
             return me.text("series.usage")
