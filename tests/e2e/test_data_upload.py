@@ -62,11 +62,14 @@ def share(sender, slack, user: str, content: bytes, name: str, text: str, filety
 
 
 def replies(bot, slack, user: str, count: int) -> list[dict]:
-    """Wait until the bot's DM with `user` holds `count` messages (delivering the outbox meanwhile)."""
+    """Wait until the bot's DM with `user` holds `count` messages (delivering the outbox meanwhile)
+    and no "bezig met inlezen…" message still waits for its result."""
     def enough():
         bot.drain()
         found = [m for m in slack.messages(user) if m.get("bot_id") or m.get("user") == "UBOT"]
         found = found or slack.messages(user)
+        if any(m.get("text", "").startswith(("Bezig met inlezen", "Reading ")) for m in found):
+            return None
         return found if len(found) >= count else None
     return wait_for(enough, timeout=20)
 
@@ -88,6 +91,10 @@ def test_coordinator_shares_a_messy_csv_and_it_is_imported(bot, slack, sender):
 
     assert "ingelezen" in reply and OUTCOME in reply and "5 rijen" in reply
     assert "4e kwartaal 2023: nieuw, 2 rijen" in reply and "1e kwartaal 2024: nieuw, 3 rijen" in reply
+    # the answer replaced the "bezig met inlezen…" message that was posted at once
+    posted = [c.params["text"] for c in slack.calls_to("chat.postMessage")]
+    assert posted[0].startswith("Bezig met inlezen van uitkomsten 2024.csv")
+    assert replies(bot, slack, COORDINATOR, 1)[0].get("edited")
     assert "is nieuw; ik heb het resultaat aangemaakt" in reply
     # Downloaded from url_private_download with the team's bot token.
     assert slack.downloads and slack.downloads[-1]["allowed"] and slack.downloads[-1]["token"] == BOT_TOKEN

@@ -205,7 +205,7 @@ def test_non_coordinator_control_is_refused_and_changes_nothing(conversation, bo
     assert session_status(bot, session_id) == "running"
 
 
-def test_report_button_after_closing_uploads_the_report(conversation, bot, slack):
+def test_report_button_after_closing_posts_the_report_in_the_thread(conversation, bot, slack):
     session_id = conversation.start("duiding", "Minder eenzame ouderen")
     conversation.answer(session_id, "opening", "USW1", values_for(bot.runtime.deps.flows.get("duiding"),
                                                                   "opening", "USW1"))
@@ -216,13 +216,26 @@ def test_report_button_after_closing_uploads_the_report(conversation, bot, slack
     button = next(e for b in summary["blocks"] if b["type"] == "actions" for e in b["elements"]
                   if e["action_id"] == "report_make")
     conversation.sender.block_action("report_make", button["value"], user="USW1", channel=CHANNEL)
-    wait_for(lambda: bot.drain() or slack.uploads)
-    upload = slack.uploads[-1]
-    assert upload["filename"] == f"verslag-{session_id}.html"
-    assert b'id="conclusion"' in upload["content"] and b"antwoord-USW1-" in upload["content"]
+
+    def report_message():
+        bot.drain()
+        return next((m for m in slack.messages(CHANNEL)
+                     if any(b.get("block_id") == "report_files" for b in m.get("blocks", []))), None)
+
+    message = wait_for(report_message)
+    assert message["thread_ts"] == summary["thread_ts"]
+    shown = json.dumps(message["blocks"], ensure_ascii=False)
+    assert "Conclusie" in shown and "BOT_PUBLIC_URL" in shown  # no public address here: no link, says why
+    # the PDF and the spreadsheet buttons are there; the PDF arrives in the thread
+    buttons = {e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    assert buttons == {"report_pdf", "report_xlsx"}
+    conversation.sender.block_action("report_pdf", button["value"], user="USW1", channel=CHANNEL)
+    upload = wait_for(lambda: bot.drain() or slack.uploads, timeout=60)[-1]
+    assert upload["filename"] == f"verslag-{session_id}.pdf" and upload["content"].startswith(b"%PDF")
     # someone outside the session gets a polite no and no file
     before = len(slack.uploads)
     n = len(slack.responses)
-    conversation.sender.block_action("report_make", button["value"], user=OUTSIDER, channel=CHANNEL)
+    conversation.sender.block_action("report_pdf", button["value"], user=OUTSIDER, channel=CHANNEL)
     wait_for(lambda: len(slack.responses) > n)
+    bot.drain()
     assert len(slack.uploads) == before

@@ -188,13 +188,18 @@ def handle_dm_files(deps: Deps, team_id: str, event: dict) -> None:
                    else [me.text("data.upload_needs_outcome")])
             return
     for file in files:
+        with deps.db.unit_of_work() as s:  # "bezig met…" at once; the same message gets the result
+            progress = Outgoing(s, workspace_id).progress(
+                channel, t(lang, "reports.working_import", file=str(file.get("name") or "")[:200]))
+        deps.notify()
         try:
             lines = _import_shared_file(deps, team_id, workspace_id, user_id, file, name, stories or None, lang)
         except Exception:  # never leave someone waiting in silence; nothing was saved (one transaction)
             log_failure(log, "import of a shared file failed")
             lines = [t(lang, "errors.generic")]
         with deps.db.unit_of_work() as s:
-            _reply(s, workspace_id, channel, lines)
+            blocks = [section(chunk) for chunk in split_text("\n".join(lines))]
+            Outgoing(s, workspace_id).finish(progress, lines[0] if lines else " ", blocks)
         deps.notify()
 
 
