@@ -323,6 +323,7 @@ def _data_summary(db: Database, outcome_id: int, lang: str) -> DataSummary | Non
         if s.scalar(select(OutcomeRow.id).where(OutcomeRow.outcome_id == outcome_id).limit(1)) is None:
             return None
     try:
+        import storage.summaries  # noqa: F401  (pandas: a slimmed-down deployment may go without)
         from bot.services.data.figures import summary_in_session
     except ImportError:
         log.info("the summary code is not available; the report has no data summary")
