@@ -31,10 +31,10 @@ from bot.report.texts import (
     DEFAULT_TIMEZONE,
     EVALUATION_STAGE,
     PREP_STAGE,
-    TEXTS,
     SessionNotFound,
     _catalogue,
     _text,
+    has_text,
 )
 from bot.services.common.store import Loaded, load
 from bot.texts.figures import figure_text
@@ -261,7 +261,8 @@ def _actions(s: Session, session_id: int, lang: str, anonymous: bool) -> list[Ac
             what=action.what, party=action.owner_party,
             party_label=_catalogue(lang, f"parties.{action.owner_party}", action.owner_party),
             owner=owner, due=action.due_date, indicator=action.indicator, target=action.target,
-            status=action.status, status_label=TEXTS[lang].get(f"action_{action.status}", action.status),
+            status=action.status, status_label=_text(lang, f"action_{action.status}") if has_text(f"action_{action.status}")
+            else action.status,
         ))
     return items
 

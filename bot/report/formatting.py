@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.report.model import ActionItem, DataSummary, Report, StageReport
-from bot.report.texts import TEXTS, _catalogue, _text
+from bot.report.texts import _catalogue, _text, has_text
 from bot.texts.formatting import format_date, format_datetime, format_number, format_period, plural
 
 # ---- formatting helpers --------------------------------------------------------------------------
@@ -39,8 +39,7 @@ def _indicator_text(action: ActionItem, lang: str) -> str:
 
 
 def _status_text(report: Report) -> str:
-    return _text(report.lang, f"status_{report.status}") if f"status_{report.status}" in TEXTS["nl"] \
-        else report.status
+    return _text(report.lang, f"status_{report.status}") if has_text(f"status_{report.status}") else report.status
 
 
 def _facts(report: Report) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from bot.report.formatting import (
 )
 from bot.report.model import ActionItem, Chart, Contribution, QuestionAnswers, Report, RoleGroup, StageReport
 from bot.report.texts import SECTION_IDS, _text
+from bot.texts.formatting import format_number, plural
 
 # ---- HTML ----------------------------------------------------------------------------------------
 
@@ -189,7 +190,7 @@ def _html_comparison(report: Report) -> str:
              _html_paragraphs(previous.conclusion, _text(lang, "no_conclusion")),
              f"<h3>{_e(_text(lang, 'previous_actions'))}</h3>"]
     if previous.actions:
-        parts.append(f"<p>{_e(_text(lang, 'previous_done', done=previous.done, total=len(previous.actions)))}</p>")
+        parts.append(f"<p>{_e(plural(lang, 'report.previous_done', len(previous.actions), done=format_number(previous.done, lang)))}</p>")
     parts.append(_html_actions(previous.actions, lang, _text(lang, "no_actions")))
     return "\n".join(parts)
 

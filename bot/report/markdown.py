@@ -21,6 +21,7 @@ from bot.report.formatting import (
 from bot.report.html import _img_src
 from bot.report.model import ActionItem, QuestionAnswers, Report, RoleGroup, StageReport
 from bot.report.texts import SECTION_IDS, _text
+from bot.texts.formatting import format_number, plural
 
 # ---- Markdown ------------------------------------------------------------------------------------
 
@@ -135,7 +136,7 @@ def _md_comparison(report: Report) -> list[str]:
              *_md_paragraphs(previous.conclusion, _text(lang, "no_conclusion")),
              f"### {_text(lang, 'previous_actions')}", ""]
     if previous.actions:
-        lines += [_text(lang, "previous_done", done=previous.done, total=len(previous.actions)), ""]
+        lines += [plural(lang, "report.previous_done", len(previous.actions), done=format_number(previous.done, lang)), ""]
     return lines + _md_actions(previous.actions, lang, _text(lang, "no_actions"))
 
 

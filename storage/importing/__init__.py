@@ -2,12 +2,12 @@
 
 Pipeline: `reader` (bytes -> raw cells, separators/encodings/number formats; `sniff` checks the
 bytes are what the name says, `xlsx` and `csvfile` stream within `limits`) -> `validate`
-(raw cells -> typed rows or problems with row and column) -> `messages` (problems -> Dutch or
-English sentences) -> `save` (one transaction; a file with any error saves nothing).
+(raw cells -> typed rows or problems: a code, its parameters, row and column) -> `save` (one
+transaction; a file with any error saves nothing). Storage says what is wrong as codes; the bot
+says it in words (bot/texts/problems.py, the `problems` section of bot/locales).
 `template` writes the documented template; docs/data-format.md describes the format.
 """
 
-from storage.importing.messages import format_problem, format_problems
 from storage.importing.reader import ReadError, parse_count, parse_decimal, read_table
 from storage.importing.save import ImportResult, PeriodChange, import_outcome_data, import_story_data
 from storage.importing.stories import StoryFile, validate_story_file
@@ -27,8 +27,6 @@ __all__ = [
     "Problem",
     "ReadError",
     "StoryFile",
-    "format_problem",
-    "format_problems",
     "import_outcome_data",
     "import_story_data",
     "parse_count",

@@ -1,4 +1,4 @@
-"""The one error the reading steps raise: a code plus parameters, turned into words by `messages`."""
+"""The one error the reading steps raise: a code plus parameters, turned into words by the bot (bot/texts/problems.py)."""
 
 from __future__ import annotations
 

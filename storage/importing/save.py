@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.importing import columns as C
-from storage.importing.messages import format_problems
 from storage.importing.staging import discard, stage, swap_in
 from storage.importing.stories import StoryFile, validate_story_file
 from storage.importing.validate import OutcomeFile, Problem, period_sort_key, validate_outcome_file
@@ -68,9 +67,6 @@ class ImportResult:
     rows: int = 0
     changes: list[PeriodChange] = field(default_factory=list)
     refused: bool = False
-
-    def messages(self, lang: str = "nl", limit: int | None = 20) -> list[str]:
-        return format_problems(self.problems, lang, limit)
 
 
 @dataclass(frozen=True)

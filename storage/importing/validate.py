@@ -1,7 +1,7 @@
 """Check an outcome file and turn it into clean typed rows, or into a list of problems.
 
 Why every problem carries row, column and a code with parameters (not a sentence): the same
-problem is shown in Dutch or English (`messages.py`), tested exactly, and counted. Row numbers
+problem is shown in Dutch or English (by the bot: bot/texts/problems.py), tested exactly, and counted. Row numbers
 are the ones in the user's spreadsheet (header = row 1), columns are named as in the file.
 
 Rules (also in docs/data-format.md):

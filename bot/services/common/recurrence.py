@@ -10,6 +10,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from babel.dates import get_day_names
+
+from bot.i18n import t
+from bot.texts.formatting import locale_of
 
 EVERY_MONTHS = {"maand": 1, "kwartaal": 3, "halfjaar": 6, "jaar": 12}
 _NTH = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "last"}
@@ -40,13 +44,8 @@ def next_after(rule: dict, tz: str, after: datetime) -> datetime:
 
 
 def describe(rule: dict, lang: str) -> str:
-    nl_every = {"maand": "elke maand", "kwartaal": "elk kwartaal", "halfjaar": "elk halfjaar", "jaar": "elk jaar"}
-    en_every = {"maand": "every month", "kwartaal": "every quarter", "halfjaar": "every half year",
-                "jaar": "every year"}
-    nl_nth = {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", 5: "laatste"}
-    en_nth = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "last"}
-    nl_day = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-    en_day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    if lang == "en":
-        return f"{en_every[rule['every']]}, {en_nth[rule['nth']]} {en_day[rule['weekday']]} at {rule['time']}"
-    return f"{nl_every[rule['every']]}, {nl_nth[rule['nth']]} {nl_day[rule['weekday']]} om {rule['time']}"
+    """"elk kwartaal, eerste dinsdag om 14:00" / "every quarter, first Tuesday at 14:00": the
+    words from the catalogue (section `recurrence`), the day's name from Babel (CLDR)."""
+    day = get_day_names("wide", locale=locale_of(lang))[rule["weekday"]]
+    return t(lang, "recurrence.rule", every=t(lang, f"recurrence.every_{rule['every']}"),
+             nth=t(lang, f"recurrence.nth_{rule['nth']}"), day=day, time=rule["time"])

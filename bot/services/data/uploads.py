@@ -29,8 +29,9 @@ from bot.slack.downloads import DownloadError, download
 from bot.slack.markup import clean_input
 from bot.slack.outgoing import Outgoing
 from bot.texts.formatting import format_period, plural
+from bot.texts.problems import format_problems
 from storage.db import Database
-from storage.importing import ImportResult, format_problems
+from storage.importing import ImportResult
 from storage.importing import columns as C
 from storage.importing.limits import DEFAULT as IMPORT_LIMITS
 from storage.importing.reader import ReadError, read_table

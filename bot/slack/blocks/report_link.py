@@ -15,6 +15,7 @@ from bot.i18n import t
 from bot.slack.blocks.kit import actions, button, context, header, section
 from bot.slack.ids import Action
 from bot.slack.markup import link
+from bot.texts.formatting import plural
 
 TOP_ACTIONS = 3
 CONCLUSION_MAX = 900
@@ -38,7 +39,7 @@ def preview_blocks(lang: str, preview: Preview) -> list[dict[str, Any]]:
     if preview.actions:
         lines = "\n".join(f"• {line}" for line in preview.actions[:TOP_ACTIONS])
         if preview.more_actions:
-            lines += "\n" + t(lang, "reports.more_actions", count=preview.more_actions)
+            lines += "\n" + plural(lang, "reports.more_actions", preview.more_actions)
         blocks.append(section(f"*{t(lang, 'reports.actions')}*\n{lines}"))
     else:
         blocks.append(context(t(lang, "reports.no_actions")))

@@ -1,8 +1,11 @@
-"""Every text catalogue has the same keys and placeholders in Dutch and English.
+"""The one text catalogue (bot/locales) has the same keys and placeholders in Dutch and English,
+and no other catalogue creeps back in.
 
-Today there are three catalogues (bot/locales, the report's texts, the importer's messages);
-issue 16 asks for one. These tests cover all three as they stand, so that whichever way they
-are merged, a text missing in one language or a placeholder that differs fails here first.
+Every text people read is in bot/locales: the bot's messages, the report (section `report`), the
+importer's problems (`problems`: storage gives codes, bot/texts/problems.py words them), the
+charts (`chart`), series rhythms (`recurrence`), calendar invites (`calendar`). The one room that
+keeps its own few words is bot/analysis, which by its own rule imports nothing of the bot
+(tests/bot/analysis/test_import_ban.py); its texts are checked here too.
 """
 
 from __future__ import annotations
@@ -13,10 +16,9 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
+from bot.analysis.agreement import TEXTS as ANALYSIS_TEXTS
 from bot.i18n import catalogue, placeholders
-from bot.report.texts import TEXTS as REPORT_TEXTS
 from bot.texts.formatting import locale_of
-from storage.importing.messages import _TEXTS as IMPORT_TEXTS
 
 LANGUAGES = ("nl", "en")
 CLDR_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
@@ -42,9 +44,25 @@ def _plain_keys(texts: dict[str, str]) -> dict[str, str]:
 
 CATALOGUES = {
     "bot/locales": {lang: _plain_keys(catalogue(lang)) for lang in LANGUAGES},
-    "bot/report/texts.py": {lang: REPORT_TEXTS[lang] for lang in LANGUAGES},
-    "storage/importing/messages.py": {lang: IMPORT_TEXTS[lang] for lang in LANGUAGES},
+    "bot/analysis/agreement.py": {lang: ANALYSIS_TEXTS[lang] for lang in LANGUAGES},
 }
+_LANGUAGE_TABLE = re.compile(r"""^\s*["']nl["']\s*:\s*[{(]""", re.MULTILINE)
+
+
+def test_there_is_one_catalogue():
+    """A `{"nl": {...}, "en": {...}}` table of texts in the code is a second catalogue: put its texts
+    in bot/locales (a storage module says what is wrong with a code, the bot words it)."""
+    found = sorted(str(path.relative_to(ROOT)) for room in ("bot", "storage", "flows")
+                   for path in (ROOT / room).rglob("*.py")
+                   if _LANGUAGE_TABLE.search(path.read_text(encoding="utf-8")))
+    assert found == ["bot/analysis/agreement.py"]
+
+
+def test_the_moved_texts_are_in_the_catalogue():
+    for lang in LANGUAGES:
+        texts = catalogue(lang)
+        for section in ("report", "reports", "problems", "chart", "recurrence", "calendar"):
+            assert any(key.startswith(section + ".") for key in texts), (lang, section)
 
 
 @pytest.mark.parametrize("name", CATALOGUES)

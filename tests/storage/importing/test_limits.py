@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import storage
+from bot.texts.problems import format_problem  # storage gives codes, the bot words them
 from storage.importing.errors import ReadError
 from storage.importing.limits import DEFAULT, Limits
-from storage.importing.messages import format_problem
 from storage.importing.reader import read_table
 from storage.importing.sniff import content_kind, table_kind
 from storage.importing.validate import Problem, validate_outcome_file
