@@ -40,9 +40,12 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"bot": {"()": "bot.logs.make_formatter"}},
+    "filters": {"redact": {"()": "bot.logs.RedactTokens"}},  # Slack tokens and report links' tokens
     "handlers": {
-        "error_console": {"class": "logging.StreamHandler", "formatter": "bot", "stream": "ext://sys.stderr"},
-        "console": {"class": "logging.StreamHandler", "formatter": "bot", "stream": "ext://sys.stdout"},
+        "error_console": {"class": "logging.StreamHandler", "formatter": "bot", "stream": "ext://sys.stderr",
+                          "filters": ["redact"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "bot", "stream": "ext://sys.stdout",
+                    "filters": ["redact"]},
     },
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},

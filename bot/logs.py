@@ -28,6 +28,9 @@ session_id: contextvars.ContextVar[str] = contextvars.ContextVar("session_id", d
 
 _TOKEN_RE = re.compile(r"xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 REDACTED = "xox?-REDACTED"
+# A report link's token is the key to the page (bot/services/reports/links.py): never in a log.
+_LINK_RE = re.compile(r"/verslag/[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?")
+LINK_REDACTED = "/verslag/REDACTED"
 _NEEDS_QUOTES = re.compile(r'[\s="\\]')
 
 
@@ -41,12 +44,13 @@ class Correlation(logging.Filter):
 
 
 class RedactTokens(logging.Filter):
-    """Replaces anything shaped like a Slack token, in the message and in its arguments."""
+    """Replaces anything shaped like a Slack token or a report link's token, in the message and
+    in its arguments (access logs name the path that was asked for)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _TOKEN_RE.search(message):
-            record.msg = _TOKEN_RE.sub(REDACTED, message)
+        if _TOKEN_RE.search(message) or _LINK_RE.search(message):
+            record.msg = _LINK_RE.sub(LINK_REDACTED, _TOKEN_RE.sub(REDACTED, message))
             record.args = ()
         return True
 

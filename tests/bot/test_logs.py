@@ -105,3 +105,22 @@ def test_log_level_accepts_any_case_and_refuses_nonsense():
     with pytest.raises(ConfigError, match="LOG_FORMAT"):
         logs.configure("INFO", "xml")
     logs.configure("INFO", "keyvalue")
+
+
+def test_report_link_tokens_never_reach_a_log_line():
+    stream = io.StringIO()
+    logs.configure("INFO")
+    logging.getLogger().handlers[0].setStream(stream)
+    logging.getLogger("gunicorn.access").info('%s "%s %s"', "10.0.0.1", "GET",
+                                              "/verslag/abcdEFGH1234_-xy.ABCDEFGHIJKLMNOPQRSTUV")
+    line = stream.getvalue()
+    assert "/verslag/REDACTED" in line and "abcdEFGH1234" not in line and "ABCDEFGHIJ" not in line
+
+
+def test_gunicorn_logs_through_the_same_redaction():
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))["logconfig_dict"]
+    assert all("redact" in handler.get("filters", []) for handler in config["handlers"].values())
+    assert config["filters"]["redact"]["()"] == "bot.logs.RedactTokens"

@@ -102,3 +102,26 @@ def test_a_session_that_was_never_announced_has_nothing_to_cancel(db, deps):
     with db.unit_of_work() as s:
         assert send_cancellation(s, deps, s.get(ConversationSession, session_id)) == 0
     assert invites(db) == []
+
+
+def test_the_invites_reach_each_persons_dm_with_the_bot(db, deps):
+    """Slack names a DM only by a conversation id: the sender opens it when the file goes out."""
+    from bot.fakeslack import FakeSlack
+    from bot.slack.pacing import Pacer
+    from bot.slack.sender import OutboxSender
+    from tests.harness import BOT_TOKEN, settings_for
+
+    session_id = planned(db, datetime(2027, 3, 9, 13, 0, tzinfo=UTC))
+    with FakeSlack(time_scale=50) as slack:
+        slack.add_team("T0CAL", token=BOT_TOKEN, bot_user_id="UBOT")
+        for uid in ("U0COORD", "U0SW1", "U0GONE"):
+            slack.add_user(uid, name=uid.lower(), team="T0CAL")
+        with db.unit_of_work() as s:
+            send_invites(s, deps, s.get(ConversationSession, session_id))
+        sender = OutboxSender(db, TokenSource(settings_for(slack.url, "sqlite://"), None), pacer=Pacer(scale=50))
+        sender.drain_until_idle(20)
+        uploads = slack.uploads
+    assert sorted(u["channel_id"] for u in uploads) == ["DU0COORD", "DU0SW1"]
+    assert all(u["filename"].endswith(".ics") and b"METHOD:REQUEST" in u["content"] for u in uploads)
+    with db.reader() as s:
+        assert {r.status for r in s.scalars(select(OutboxMessage))} == {"sent"}
