@@ -21,6 +21,25 @@ from pathlib import Path
 from bot.config import load_settings
 
 
+def add_parsers(sub) -> None:
+    """`export` and `links` on the main parser (bot/cli/main.py)."""
+    from bot.report.formats import FORMATS
+
+    export = sub.add_parser("export", help="write a session's report as html, md, pdf or xlsx")
+    export.add_argument("session", type=int)
+    export.add_argument("--format", choices=sorted(FORMATS), default="pdf")
+    export.add_argument("--output", default=None,
+                        help="file or folder (default: verslag-SESSION.FORMAT here; '-' for standard output)")
+    export.add_argument("--language", choices=["nl", "en"], default=None, help="default: the session's language")
+
+    links = sub.add_parser("links", help="report links (/verslag/…): revoke one, or all of a session")
+    links_sub = links.add_subparsers(dest="links_command", metavar="ACTION", required=True)
+    revoke = links_sub.add_parser("revoke", help="make a link stop working before it expires")
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("token", nargs="?", default=None, help="the link or its token")
+    which.add_argument("--session", type=int, default=None, help="every link of this session")
+
+
 def run_export_command(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 

@@ -63,21 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--output", default=".", help="folder to write into")
     report.add_argument("--language", choices=["nl", "en"], default=None, help="default: the session's language")
 
-    from bot.report.formats import FORMATS
+    from bot.cli.export import add_parsers
 
-    export = sub.add_parser("export", help="write a session's report as html, md, pdf or xlsx")
-    export.add_argument("session", type=int)
-    export.add_argument("--format", choices=sorted(FORMATS), default="pdf")
-    export.add_argument("--output", default=None,
-                        help="file or folder (default: verslag-SESSION.FORMAT here; '-' for standard output)")
-    export.add_argument("--language", choices=["nl", "en"], default=None, help="default: the session's language")
-
-    links = sub.add_parser("links", help="report links (/verslag/…): revoke one, or all of a session")
-    links_sub = links.add_subparsers(dest="links_command", metavar="ACTION", required=True)
-    revoke = links_sub.add_parser("revoke", help="make a link stop working before it expires")
-    which = revoke.add_mutually_exclusive_group(required=True)
-    which.add_argument("token", nargs="?", default=None, help="the link or its token")
-    which.add_argument("--session", type=int, default=None, help="every link of this session")
+    add_parsers(sub)
     return parser
 
 

@@ -11,12 +11,13 @@ import hmac
 import json
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from .links import LinkEvents
 
 if TYPE_CHECKING:
     from .server import FakeSlack
@@ -60,7 +61,7 @@ def _new_trigger() -> str:
     return f"trig-{uuid.uuid4().hex[:20]}"
 
 
-class SlackSender:
+class SlackSender(LinkEvents):
     """Posts signed Slack requests (events, commands, interactions) to `{app_url}/slack/events`.
 
     With `api` given, trigger ids are registered on the fake (so they expire after 3 s like
@@ -192,32 +193,6 @@ class SlackSender:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return self._post_json(body, headers)
-
-    def link_shared(
-        self,
-        urls: list[str],
-        *,
-        user: str,
-        channel: str = "C0CHAN",
-        message_ts: str | None = None,
-        source: str = "conversations_history",
-        unfurl_id: str | None = None,
-    ) -> Response:
-        """Someone shared links of an `unfurl_domains` domain: in a posted message
-        (`conversations_history`, with channel and ts) or while typing (`composer`, where Slack
-        gives an `unfurl_id` and a placeholder ts)."""
-        links = [{"domain": urllib.parse.urlsplit(u).hostname or "", "url": u} for u in urls]
-        event: dict[str, Any] = {
-            "type": "link_shared",
-            "channel": channel,
-            "is_bot_user_member": True,
-            "user": user,
-            "message_ts": message_ts or f"{time.time():.6f}",
-            "unfurl_id": unfurl_id or f"{uuid.uuid4().hex[:8]}.{uuid.uuid4().hex[:8]}",
-            "source": source,
-            "links": links,
-        }
-        return self.event(event)
 
     # -- slash commands --------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ because the conversation itself is worth reporting without figures.
 
 from __future__ import annotations
 
-from bot.report.build import build_report, source_caption
+from bot.report.build import build_report
+from bot.report.figures import source_caption
 from bot.report.files import write_report
 from bot.report.html import render_html
 from bot.report.markdown import render_markdown

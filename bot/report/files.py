@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from bot.report.build import build_report
@@ -14,9 +16,14 @@ from storage import Database
 
 
 def write_report(db: Database, registry: FlowRegistry, session_id: int, out_dir: Path, *,
-                 lang: str | None = None, timezone: str | None = None) -> tuple[Path, Path]:
-    """Write verslag-<id>.html and verslag-<id>.md (plus the chart PNGs the Markdown links to)."""
-    report = build_report(db, registry, session_id, lang=lang, timezone=timezone)
+                 lang: str | None = None, timezone: str | None = None,
+                 channel_name: Callable[[str, str], str] | None = None,
+                 now: datetime | None = None) -> tuple[Path, Path]:
+    """Write verslag-<id>.html and verslag-<id>.md (plus the chart PNGs the Markdown links to).
+
+    `channel_name` and `now` as in build_report: the demo passes its Slack stand-in and its clock."""
+    report = build_report(db, registry, session_id, lang=lang, timezone=timezone, channel_name=channel_name,
+                          now=now)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     links = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import html
 
-from bot.report.build import source_caption
+from bot.report.figures import source_caption
 from bot.report.formatting import (
     _count_text,
     _facts,

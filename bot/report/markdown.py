@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from bot.report.build import source_caption
+from bot.report.figures import source_caption
 from bot.report.formatting import (
     _count_text,
     _facts,

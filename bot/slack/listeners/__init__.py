@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime.deps import Deps
-from bot.slack.listeners import actions, commands, events, nudges, rounds, views
+from bot.slack.listeners import actions, commands, events, nudges, reports, rounds, views
 
 EVENTS = events.EVENTS
 COMMANDS = commands.COMMANDS
@@ -20,4 +20,5 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     nudges.register(app, deps)
+    reports.register(app, deps)
     rounds.register(app, deps)

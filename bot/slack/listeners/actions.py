@@ -18,7 +18,6 @@ from bot.services.conversation.agreed_actions import action_view
 from bot.services.conversation.answering import answer_view
 from bot.services.conversation.home import publish_home
 from bot.services.data.commands import data_subcommand
-from bot.services.reports.sharing import share_file, share_report
 from bot.slack.blocks.stage import parse_stage_ref
 from bot.slack.ids import Action, small_int
 from bot.slack.inbound import action_id, button_value
@@ -95,24 +94,3 @@ def register(app: App, deps: Deps) -> None:
         text = me.run(lambda: data_subcommand(deps, me.team, me.user, "", ""), "the import help")
         if text:
             me.tell(text)
-
-    @app.action(Action.REPORT_MAKE)
-    def report_make(ack: Ack, body: dict, client) -> None:
-        """The button under a closed session's summary: the report's link and preview in the thread."""
-        ack()
-        me = Responder(deps, body, client)
-        note = me.run(lambda: share_report(deps, me.team, me.user, small_int(button_value(body))), "a report")
-        if note:
-            me.tell(note)
-
-    def report_file(fmt: str):
-        def listener(ack: Ack, body: dict, client) -> None:
-            """The PDF or spreadsheet button: made while "bezig met…" stands in the thread."""
-            ack()
-            me = Responder(deps, body, client)
-            me.run(lambda: share_file(deps, me.team, me.user, small_int(button_value(body)), fmt), f"a {fmt} report")
-
-        return listener
-
-    app.action(Action.REPORT_PDF)(report_file("pdf"))
-    app.action(Action.REPORT_XLSX)(report_file("xlsx"))
