@@ -28,6 +28,7 @@ from storage.models import (
     OutboxMessage,
     Participant,
     Person,
+    ReportLink,
     Series,
     Workspace,
 )
@@ -81,6 +82,8 @@ def erase_person_data(s: Session, workspace: Workspace, user_id: str) -> Counter
     workspace_sessions = select(ConversationSession.id).where(ConversationSession.workspace_id == workspace.id)
     s.execute(update(Action).where(Action.session_id.in_(workspace_sessions), Action.created_by == user_id)
               .values(created_by=None).execution_options(synchronize_session=False))
+    s.execute(update(ReportLink).where(ReportLink.workspace_id == workspace.id, ReportLink.issued_by == user_id)
+              .values(issued_by=None).execution_options(synchronize_session=False))  # the links keep working
 
     # JSON copies: narrow with a text match in the database, decide exactly in Python.
     quoted = f'"{user_id}"'

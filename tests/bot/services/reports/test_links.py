@@ -74,3 +74,16 @@ def test_without_any_secret_no_link_is_made(db):
     config = load_settings({"SLACK_BOT_TOKEN": "xoxb-x"}, dotenv=False)
     with db.unit_of_work() as s, pytest.raises(links.NoLinkSecret):
         links.issue(s, config, links.Target("session", 1, workspace(db)), NOW)
+
+
+def test_erasing_a_person_forgets_who_issued_a_link_and_keeps_the_link(db):
+    from bot.services.privacy.erasure import erase_person_data
+
+    config, ws = settings(), workspace(db)
+    with db.unit_of_work() as s:
+        token = links.issue(s, config, links.Target("session", 3, ws), NOW, issued_by="U0ERASED")
+    with db.unit_of_work() as s:
+        erase_person_data(s, s.get(Workspace, ws), "U0ERASED")
+    with db.reader() as s:
+        link = links.valid_link(s, config, token, NOW)
+        assert link is not None and link.issued_by is None
