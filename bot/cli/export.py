@@ -1,5 +1,6 @@
-"""`python -m bot export SESSION --format html|md|pdf|xlsx [--output PATH] [--language nl|en]`
-and `python -m bot links revoke TOKEN|--session N`.
+"""`python -m bot export SESSION --format html|md|pdf|xlsx [--output PATH] [--language nl|en]`,
+`python -m bot export --round ROUND [--format json]` (bot/cli/round_export.py) and
+`python -m bot links revoke TOKEN|--session N`.
 
 Why like the report command: administrators run these without being developers, so every
 expected problem (unknown session, a database never migrated, a flow file that is gone, a
@@ -25,9 +26,11 @@ def add_parsers(sub) -> None:
     """`export` and `links` on the main parser (bot/cli/main.py)."""
     from bot.report.formats import FORMATS
 
-    export = sub.add_parser("export", help="write a session's report as html, md, pdf or xlsx")
-    export.add_argument("session", type=int)
-    export.add_argument("--format", choices=sorted(FORMATS), default="pdf")
+    export = sub.add_parser("export", help="a session's report as pdf, xlsx, html or md; a round as json")
+    export.add_argument("session", type=int, nargs="?", default=None)
+    export.add_argument("--round", type=int, default=None, metavar="ROUND", help="the round's number (json)")
+    export.add_argument("--format", choices=sorted({*FORMATS, "json"}), default=None,
+                        help="default: pdf for a session, json for a round")
     export.add_argument("--output", default=None,
                         help="file or folder (default: verslag-SESSION.FORMAT here; '-' for standard output)")
     export.add_argument("--language", choices=["nl", "en"], default=None, help="default: the session's language")
@@ -41,6 +44,23 @@ def add_parsers(sub) -> None:
 
 
 def run_export_command(args: argparse.Namespace) -> int:
+    """A round (--round) goes to the round's JSON export; a session to one of the report's formats."""
+    if args.round is not None:
+        if args.format not in (None, "json"):
+            return _fail("A round is exported as json (--format json).")
+        from bot.cli.round_export import run_round_export
+
+        args.format = "json"
+        return run_round_export(args)
+    if args.session is None:
+        return _fail("Give a session number (or --round ROUND for a round).")
+    args.format = args.format or "pdf"
+    if args.format == "json":
+        return _fail("A session is exported as pdf, xlsx, html or md; json is the export of a round (--round).")
+    return _export_session(args)
+
+
+def _export_session(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from bot.cli.startup import check_database

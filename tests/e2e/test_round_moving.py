@@ -108,6 +108,15 @@ def test_cancel_tells_everyone_keeps_the_preparation_and_a_new_date_brings_it_ba
     shown = overview(sender)  # a date token: each reader sees their own zone; the fallback in words
     assert "Gepland: <!date^" in shown and "|24 maart 2027, 14:00>" in shown
 
+    # UBM2's calendar followed along: invited, cancelled, invited again; one UID, SEQUENCE 0, 1, 2
+    bot.drain()
+    invites = [u["content"].decode("utf-8") for u in slack.uploads
+               if u["filename"].endswith(".ics") and u["channel_id"] == "DUBM2"]
+    assert [("METHOD:CANCEL" in ics, f"SEQUENCE:{n}" in ics) for n, ics in enumerate(invites)] == [
+        (False, True), (True, True), (False, True)]
+    assert len({line for ics in invites for line in ics.splitlines() if line.startswith("UID:")}) == 1
+    assert "DTSTART:20270324T130000Z" in invites[-1]
+
 
 def test_start_now_gives_a_short_preparation_window_first(bot, slack, sender):
     clock = Clock(datetime(2027, 3, 1, 10, 0, tzinfo=AMS))

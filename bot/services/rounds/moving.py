@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import t
 from bot.runtime.deps import Deps
 from bot.services.common.agenda import add_due, cancel_session_work, end_preparation, policy_of
+from bot.services.common.calendar import send_cancellation, send_invites
 from bot.services.common.caller import Caller, asking
 from bot.services.common.pace import pace_of
 from bot.services.common.people import language_of
@@ -127,6 +128,7 @@ def start_now(deps: Deps, team_id: str, user_id: str, session_id: int | None, ch
             opens = now + timedelta(minutes=choice.window)
             loaded.session.scheduled_at = opens
             _move_due(me.s, deps, loaded, opens)
+            send_invites(me.s, deps, loaded.session)  # the calendar entry moves along (SEQUENCE + 1)
             _tell_people(me.s, deps, loaded, "rounds.start.soon", f"soon:{loaded.session.id}:{opens.isoformat()}",
                          _prep_button(loaded.session.id), minutes=choice.window,
                          time=date_token(opens, format_time(opens, loaded.lang, deps.settings.tz), "{time}"))
@@ -181,6 +183,7 @@ def reschedule(deps: Deps, team_id: str, user_id: str, session_id: int | None, o
         loaded.session.scheduled_at = opens
         plan_row(me.s, loaded.session.id).cancelled_at = None
         _move_due(me.s, deps, loaded, opens)
+        send_invites(me.s, deps, loaded.session)  # moved (or planned again after a cancellation)
         when = date_token(opens, format_when(deps, opens))
         _tell_people(me.s, deps, loaded, "rounds.move.moved", f"moved:{loaded.session.id}:{opens.isoformat()}",
                      _prep_button(loaded.session.id), date=when)
@@ -200,6 +203,7 @@ def cancel(deps: Deps, team_id: str, user_id: str, session_id: int | None, reaso
         if plan.cancelled_at is None:
             plan.cancelled_at = deps.now()
             cancel_session_work(me.s, loaded.session.id)
+            send_cancellation(me.s, deps, loaded.session)  # METHOD:CANCEL for the calendar entry
             why = t(loaded.lang, "rounds.cancel.why", reason=reason[:500]) if reason else ""
             _tell_people(me.s, deps, loaded, "rounds.cancel.told", f"cancelled:{loaded.session.id}:"
                          f"{plan.cancelled_at.isoformat()}", reason=why)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.i18n import t
-from storage.importing.messages import format_problem
+from bot.texts.problems import format_problem
 from storage.importing.validate import Problem
 
 __all__ = ["Problem", "problem_body", "problem_line", "problem_lines"]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.runtime.deps import Deps
 from bot.services.common.agenda import add_due, policy_of
+from bot.services.common.calendar import send_invites
 from bot.services.common.people import ensure_person
 from bot.services.rounds.checks import RoundPlan
 from bot.services.rounds.root import post_root
@@ -106,3 +107,4 @@ def plan_session_work(s: Session, deps: Deps, session: ConversationSession, work
                 session_id=session.id)
     add_due(s, "session_open", session.scheduled_at, dedupe_key=f"session_open:{session.id}",
             session_id=session.id)
+    send_invites(s, deps, session)  # each participant's calendar (.ics by DM)

@@ -87,3 +87,27 @@ def test_erasing_a_person_forgets_who_issued_a_link_and_keeps_the_link(db):
     with db.reader() as s:
         link = links.valid_link(s, config, token, NOW)
         assert link is not None and link.issued_by is None
+
+
+def test_a_round_link_opens_the_round_report_and_only_in_its_own_workspace(db):
+    from bot.runtime.deps import Deps
+    from bot.services.reports.page import report_page
+    from bot.slack.client import TokenSource
+    from flows import FlowRegistry
+    from storage.models import Round
+
+    config, ws = settings(), workspace(db)
+    deps = Deps(settings=config, db=db, flows=FlowRegistry.load(), tokens=TokenSource(config), clock=lambda: NOW)
+    with db.unit_of_work() as s:
+        other = Workspace(team_id="T0OTHER", language="nl", coordinator_ids=[], settings={})
+        s.add(other)
+        s.flush()
+        mine = Round(workspace_id=ws, name="Voorjaarsronde <b>2027</b>", scheduled_at=NOW, language="nl")
+        theirs = Round(workspace_id=other.id, name="Andere ronde", scheduled_at=NOW, language="nl")
+        s.add_all([mine, theirs])
+        s.flush()
+        good = links.issue(s, config, links.Target("round", mine.id, ws), NOW)
+        crossed = links.issue(s, config, links.Target("round", theirs.id, ws), NOW)  # a row pointing elsewhere
+    page = report_page(deps, good)
+    assert page is not None and "Voorjaarsronde &lt;b&gt;2027&lt;/b&gt;" in page
+    assert report_page(deps, crossed) is None

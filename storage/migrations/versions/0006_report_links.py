@@ -4,8 +4,8 @@ Why: report pages are served at /verslag/<token>; each issued token has a row so
 revoked before it expires. Planned sessions get .ics invites whose UID and SEQUENCE must be
 remembered so that an update or a cancellation replaces the entry in people's calendars.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from storage.base import UTCDateTime
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
